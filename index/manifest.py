@@ -1,0 +1,121 @@
+"""The manifest: which files are indexed, as which document, with which cleaned text.
+
+SQLite (stdlib), one transaction per file. Chunks are written to Chroma *before* the manifest
+row that claims them is committed, and chunk ids are derived from content, so a crash
+in between leaves at worst chunks that the next ingest of the same file rewrites in place.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS docs (
+    doc_id TEXT PRIMARY KEY, text TEXT NOT NULL, title TEXT, source TEXT, published TEXT, url TEXT,
+    chunk_sig TEXT NOT NULL, n_chunks INTEGER NOT NULL, added_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES docs(doc_id));
+CREATE INDEX IF NOT EXISTS files_doc ON files(doc_id);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class DocRow:
+    doc_id: str
+    text: str
+    title: str | None
+    source: str | None
+    published: str | None
+    url: str | None
+    chunk_sig: str
+    n_chunks: int
+
+
+class Manifest:
+    """Files -> documents, and each document's cleaned text and metadata."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._lock = threading.RLock()
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
+
+    def get_meta(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(rows[0][0]) if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    def doc_for_path(self, path: str) -> str | None:
+        rows = self._query("SELECT doc_id FROM files WHERE path = ?", (path,))
+        return str(rows[0][0]) if rows else None
+
+    def paths_for_doc(self, doc_id: str) -> list[str]:
+        return [str(r[0]) for r in self._query("SELECT path FROM files WHERE doc_id = ? ORDER BY path", (doc_id,))]
+
+    def doc(self, doc_id: str) -> DocRow | None:
+        rows = self._query(
+            "SELECT doc_id, text, title, source, published, url, chunk_sig, n_chunks FROM docs WHERE doc_id = ?",
+            (doc_id,),
+        )
+        return DocRow(*rows[0]) if rows else None  # type: ignore[arg-type]
+
+    def all_paths(self) -> list[str]:
+        return [str(r[0]) for r in self._query("SELECT path FROM files ORDER BY path")]
+
+    def counts(self) -> tuple[int, int]:
+        docs, chunks = self._query("SELECT COUNT(*), COALESCE(SUM(n_chunks), 0) FROM docs")[0]
+        return int(docs), int(chunks)  # type: ignore[call-overload]
+
+    def put(self, path: str, row: DocRow) -> None:
+        """Record ``row`` as the document behind ``path`` (replacing what the path held before)."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO docs(doc_id, text, title, source, published, url, chunk_sig, n_chunks,"
+                " added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (row.doc_id, row.text, row.title, row.source, row.published, row.url, row.chunk_sig,
+                 row.n_chunks, time.time()),
+            )
+            db.execute("INSERT OR REPLACE INTO files(path, doc_id) VALUES (?, ?)", (path, row.doc_id))
+
+    def remove_path(self, path: str) -> str | None:
+        """Forget ``path``; returns the doc_id it pointed at when no other file still does."""
+        with self.transaction() as db:
+            row = db.execute("SELECT doc_id FROM files WHERE path = ?", (path,)).fetchone()
+            if row is None:
+                return None
+            db.execute("DELETE FROM files WHERE path = ?", (path,))
+            still = db.execute("SELECT 1 FROM files WHERE doc_id = ? LIMIT 1", (row[0],)).fetchone()
+            return None if still else str(row[0])
+
+    def remove_doc(self, doc_id: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM docs WHERE doc_id = ? AND doc_id NOT IN (SELECT doc_id FROM files)", (doc_id,))

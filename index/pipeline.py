@@ -1,0 +1,208 @@
+"""Documents in, hits out: the ``Index`` ties loading, cleaning, chunking, embedding and the store together."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from index import cleaning, metadata
+from index.chunking import ChunkConfig, chunk_text
+from index.embedding import Embedder, get_embedder
+from index.errors import ConfigError, EmptyIndexError
+from index.filters import date_number, to_where
+from index.loading import DEFAULT_MAX_BYTES, RawFile, Skip, discover, read
+from index.manifest import DocRow, Manifest
+from index.paths import resolve_index_dir
+from index.store import ChromaStore
+from index.types import Article, Hit, IngestReport
+
+CLEANER_VERSION = "clean-v1"
+
+
+def prepare(raw: RawFile) -> Article | Skip:
+    """Clean a file's text and read its metadata; a file with no article text left is skipped."""
+    title = source = published = url = None
+    body = raw.text
+    if raw.kind == "html":
+        ex = cleaning.extract_html(raw.text)
+        body, title, source, url = ex.text, ex.title, ex.source, ex.url
+        published = metadata.parse_date(ex.published) if ex.published else None
+    elif raw.kind == "markdown":
+        body = cleaning.markdown_to_text(raw.text)
+    text = cleaning.clean_text(body)
+    if not text:
+        return Skip(raw.path, "no article text left after removing page debris")
+    meta = metadata.from_text(body, text)
+    return Article(
+        path=raw.path,
+        doc_id=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
+        text=text,
+        title=title or meta.title,
+        source=source or meta.source,
+        published=published or meta.published,
+        url=url,
+    )
+
+
+@dataclass
+class IndexInfo:
+    index_dir: Path
+    documents: int
+    chunks: int
+    embedder: str
+    sources: list[str] = field(default_factory=list)
+
+
+class Index:
+    """An article index on disk: a Chroma collection of chunks plus a SQLite manifest.
+
+    Example:
+        >>> idx = Index("/tmp/my-index")
+        >>> idx.ingest(["articles/"]).summary()
+        >>> idx.search("Who chaired the meeting?", k=3)
+    """
+
+    def __init__(
+        self,
+        index_dir: str | os.PathLike[str] | None = None,
+        *,
+        embedder: Embedder | None = None,
+        chunking: ChunkConfig | None = None,
+    ) -> None:
+        self.dir = resolve_index_dir(index_dir)
+        self.embedder = embedder or get_embedder()
+        self.chunking = chunking or ChunkConfig()
+        self.manifest = Manifest(self.dir / "manifest.sqlite3")
+        self.store = ChromaStore(self.dir / "chroma", self.embedder.name)
+
+    @property
+    def signature(self) -> str:
+        return f"{CLEANER_VERSION}|{self.chunking.signature}|{self.embedder.name}"
+
+    # ---- ingest -------------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        *,
+        prune: bool = False,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        encoding: str | None = None,
+        progress: bool = False,
+    ) -> IngestReport:
+        """Add new files, replace changed ones, optionally forget files that are gone.
+
+        Args:
+            paths: files and folders (.txt, .md, .html; folders are walked).
+            prune: also remove indexed files that no longer exist on disk.
+            max_bytes: files larger than this are skipped with a reason.
+            encoding: decode files with this codec instead of requiring UTF-8.
+            progress: show a progress bar on stderr.
+        """
+        from tqdm import tqdm
+
+        report = IngestReport()
+        files, skips = discover(paths)
+        report.skipped.extend((s.path, s.reason) for s in skips)
+        for path in tqdm(files, desc="Ingesting", unit="file", disable=not progress):
+            self._ingest_one(path, report, max_bytes=max_bytes, encoding=encoding)
+        if prune:
+            self._prune(report)
+        return report
+
+    def _ingest_one(self, path: Path, report: IngestReport, *, max_bytes: int, encoding: str | None) -> None:
+        key = str(path)
+        raw = read(path, max_bytes=max_bytes, encoding=encoding)
+        try:
+            article = raw if isinstance(raw, Skip) else prepare(raw)
+        except Exception as exc:  # a parser failing on one odd file must not stop the run
+            article = Skip(key, f"could not extract text: {type(exc).__name__}: {exc}")
+        if isinstance(article, Skip):
+            report.skipped.append((key, article.reason))
+            return
+        old = self.manifest.doc_for_path(key)
+        existing = self.manifest.doc(article.doc_id)
+        if old == article.doc_id and existing and existing.chunk_sig == self.signature:
+            report.unchanged.append(key)
+            return
+        others = [p for p in self.manifest.paths_for_doc(article.doc_id) if p != key]
+        if existing and existing.chunk_sig == self.signature and others:
+            self.manifest.put(key, existing)
+            report.skipped.append((key, f"same text as {others[0]}, already indexed; stored once"))
+        else:
+            report.chunks_added += self._write(article)
+            (report.updated if old else report.added).append(key)
+        if old and old != article.doc_id:
+            self._forget_doc_if_orphan(old, report)
+
+    def _write(self, article: Article) -> int:
+        chunks = chunk_text(article.doc_id, article.text, self.chunking)
+        vectors = self.embedder.embed_batch([c.text for c in chunks])
+        base = {
+            "doc_id": article.doc_id, "title": article.title, "source": article.source,
+            "published": article.published, "path": article.path,
+            "published_num": date_number(article.published) if article.published else None,
+        }
+        self.store.delete_doc(article.doc_id)  # a re-chunk with other settings must not leave old chunks
+        self.store.upsert(chunks, vectors, [{**base, "start": c.start, "end": c.end} for c in chunks])
+        self.manifest.put(article.path, DocRow(
+            doc_id=article.doc_id, text=article.text, title=article.title, source=article.source,
+            published=article.published, url=article.url, chunk_sig=self.signature, n_chunks=len(chunks),
+        ))
+        return len(chunks)
+
+    def _forget_doc_if_orphan(self, doc_id: str, report: IngestReport) -> None:
+        if not self.manifest.paths_for_doc(doc_id):
+            report.chunks_removed += self.store.delete_doc(doc_id)
+            self.manifest.remove_doc(doc_id)
+
+    def _prune(self, report: IngestReport) -> None:
+        for path in self.manifest.all_paths():
+            if Path(path).exists():
+                continue
+            orphan = self.manifest.remove_path(path)
+            if orphan:
+                report.chunks_removed += self.store.delete_doc(orphan)
+                self.manifest.remove_doc(orphan)
+            report.removed.append(path)
+
+    # ---- read side ----------------------------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        return self.manifest.counts()[0] == 0
+
+    def search(self, query: str, *, k: int = 5, filters: Mapping[str, Any] | None = None) -> list[Hit]:
+        """The ``k`` passages closest in meaning to ``query``, best first."""
+        if not query or not query.strip():
+            raise ConfigError("The question is empty: ask something about the articles.")
+        if k < 1:
+            raise ConfigError(f"k must be at least 1, got {k}")
+        where = to_where(filters)
+        if self.is_empty():
+            raise EmptyIndexError(self.dir)
+        rows = self.store.query(self.embedder.embed(query), k, where)
+        return [
+            Hit(
+                text=r.text, score=round(1.0 - r.distance, 6), doc_id=r.meta["doc_id"],
+                start=int(r.meta["start"]), end=int(r.meta["end"]), title=r.meta.get("title"),
+                source=r.meta.get("source"), published=r.meta.get("published"), path=r.meta.get("path"),
+            )
+            for r in rows
+        ]
+
+    def document_text(self, doc_id: str) -> str | None:
+        row = self.manifest.doc(doc_id)
+        return row.text if row else None
+
+    def info(self) -> IndexInfo:
+        docs, chunks = self.manifest.counts()
+        sources = sorted({str(r[0]) for r in self.manifest._query(
+            "SELECT DISTINCT source FROM docs WHERE source IS NOT NULL")})
+        return IndexInfo(self.dir, docs, chunks, self.embedder.name, sources)
+
+    def close(self) -> None:
+        self.manifest.close()

@@ -1,0 +1,46 @@
+"""Question answering over news articles, with every statement cited to a source passage.
+
+    >>> from rag import ingest, ask
+    >>> ingest(["articles/"])
+    >>> answer = ask("What did Hegseth say about NATO membership for Ukraine?")
+    >>> print(answer.text)
+    >>> for c in answer.citations:
+    ...     print(f"[{c.number}] {c.source}: {c.text[:70]}")
+"""
+
+from index.errors import (
+    BackendError,
+    BackendUnavailableError,
+    ConfigError,
+    EmptyIndexError,
+    IndexMismatchError,
+    IndexStateError,
+    MissingExtraError,
+    MissingKeyError,
+    RagError,
+)
+from index.types import Hit, IngestReport
+from rag.api import ask, ingest, search
+from rag.backends import Backend, get_backend
+from rag.types import Answer, Citation
+
+__all__ = [
+    "Answer",
+    "Backend",
+    "BackendError",
+    "BackendUnavailableError",
+    "Citation",
+    "ConfigError",
+    "EmptyIndexError",
+    "Hit",
+    "IndexMismatchError",
+    "IndexStateError",
+    "IngestReport",
+    "MissingExtraError",
+    "MissingKeyError",
+    "RagError",
+    "ask",
+    "get_backend",
+    "ingest",
+    "search",
+]

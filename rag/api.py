@@ -1,0 +1,130 @@
+"""The Python query API: ``ingest``, ``search`` and ``ask``."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from index import Index, IngestReport, resolve_index_dir
+from index.loading import DEFAULT_MAX_BYTES
+from index.types import Hit
+from rag.backends import DEFAULT_BACKEND, Backend, get_backend
+from rag.citations import parse_citations
+from rag.prompt import REFUSAL, is_refusal
+from rag.types import Answer
+
+PathLike = str | os.PathLike[str]
+_open: dict[Path, Index] = {}
+_open_lock = threading.Lock()
+
+
+def open_index(index_dir: PathLike | None = None) -> Index:
+    """The index at ``index_dir`` (default: ``RAG_INDEX_DIR``, else the per-user data folder).
+
+    Opened once per folder per process, so the embedding model loads once.
+    """
+    path = resolve_index_dir(index_dir)
+    with _open_lock:
+        if path not in _open:
+            _open[path] = Index(path)
+        return _open[path]
+
+
+def close_all() -> None:
+    """Close every index this process opened (tests and long-running apps)."""
+    with _open_lock:
+        for idx in _open.values():
+            idx.close()
+        _open.clear()
+
+
+def ingest(
+    paths: Iterable[PathLike] | PathLike, *, index_dir: PathLike | None = None, prune: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None, progress: bool = False,
+) -> IngestReport:
+    """Index article files and folders (.txt, .md, .html).
+
+    Args:
+        paths: files and/or folders.
+        index_dir: the index folder (default: ``RAG_INDEX_DIR``, else a per-user data folder).
+        prune: also remove files that were indexed but no longer exist.
+        max_bytes: skip files larger than this.
+        encoding: read files with this codec instead of requiring UTF-8.
+        progress: show a progress bar.
+
+    Returns:
+        An ``IngestReport``: ``.added``, ``.updated``, ``.removed``, ``.skipped`` as (path, reason).
+    """
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    return open_index(index_dir).ingest(paths, prune=prune, max_bytes=max_bytes, encoding=encoding,
+                                        progress=progress)
+
+
+def search(
+    query: str, *, k: int = 5, index_dir: PathLike | None = None, filters: Mapping[str, Any] | None = None,
+) -> list[Hit]:
+    """The ``k`` passages that best match ``query``, best first.
+
+    ``filters``: ``{"source": "CNN" | [...], "since": "2025-02-01", "until": "2025-02-28"}``.
+    """
+    return open_index(index_dir).search(query, k=k, filters=filters)
+
+
+def resolve_backend(llm: Backend | str | None) -> Backend:
+    """A backend instance from an instance, a registry name (options from ``RAG_*`` settings) or None."""
+    if isinstance(llm, Backend):
+        return llm
+    name = llm or DEFAULT_BACKEND
+    if name in ("llama-cpp", "openai"):
+        from rag.settings import Settings
+
+        return get_backend(name, **Settings().backend_options(name))
+    return get_backend(name)
+
+
+def ask(
+    question: str, *, k: int = 5, llm: Backend | str | None = None, index_dir: PathLike | None = None,
+    filters: Mapping[str, Any] | None = None,
+) -> Answer:
+    """Answer ``question`` from the indexed articles, citing numbered passages.
+
+    Args:
+        question: the question, in plain language.
+        k: passages retrieved and shown to the backend.
+        llm: a ``Backend``, or a name: ``extractive`` (default), ``llama-cpp``, ``openai``.
+        index_dir: the index folder.
+        filters: as for ``search``.
+
+    Returns:
+        An ``Answer``; ``refused`` is True when the articles do not answer the question.
+
+    Raises:
+        EmptyIndexError: nothing has been ingested yet.
+        BackendError: the backend failed (e.g. its server is down).
+    """
+    return answer_from(open_index(index_dir), question, backend=resolve_backend(llm), k=k, filters=filters)
+
+
+def answer_from(
+    idx: Index, question: str, *, backend: Backend, k: int = 5, filters: Mapping[str, Any] | None = None,
+) -> Answer:
+    """``ask`` against an already-open ``Index``."""
+    hits = idx.search(question, k=k, filters=filters)
+    if backend.needs_embedder:
+        backend.use_embedder(idx.embedder)
+
+    def refusal(text: str) -> Answer:
+        return Answer(text=text, citations=[], refused=True, question=question, backend=backend.name, passages=hits)
+
+    if not hits:
+        return refusal(f"{REFUSAL} No passage matches the filters.")
+    reply = backend.generate(question, hits)
+    if is_refusal(reply):
+        return refusal(REFUSAL)
+    text, citations, dropped = parse_citations(reply, hits)
+    return Answer(text=text, citations=citations, refused=False, question=question, backend=backend.name,
+                  passages=hits, dropped_markers=dropped)

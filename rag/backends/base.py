@@ -1,0 +1,42 @@
+"""The answer-backend interface: one required method, capabilities as class attributes."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+
+from index.types import Hit
+from rag.prompt import build_messages
+
+
+class Backend(ABC):
+    """Writes an answer to ``question`` from numbered ``passages``, citing them as [n].
+
+    Passage n is ``passages[n-1]``. The reply is plain text; ``rag.citations`` parses its markers.
+    """
+
+    name: str = "backend"
+    streams: bool = False  # can yield tokens as they come (used by streaming, issue #5)
+    needs_embedder: bool = False  # wants the index's embedder (see ``use_embedder``)
+
+    @abstractmethod
+    def generate(self, question: str, passages: Sequence[Hit]) -> str:
+        """The answer text with [n] markers, or a refusal such as ``rag.prompt.REFUSAL``."""
+
+    def use_embedder(self, embedder: object) -> None:  # noqa: B027 - optional hook, default does nothing
+        """Given the index's embedder when ``needs_embedder`` is set."""
+
+    def describe(self) -> str:
+        """A one-line description for ``rag info`` and reports (never includes secrets)."""
+        return self.name
+
+
+class ChatBackend(Backend):
+    """A backend that sends the shared prompt to a chat model: subclasses implement ``chat``."""
+
+    def generate(self, question: str, passages: Sequence[Hit]) -> str:
+        return self.chat(build_messages(question, passages))
+
+    @abstractmethod
+    def chat(self, messages: list[dict[str, str]]) -> str:
+        """The model's reply to OpenAI-style chat ``messages``."""

@@ -1,0 +1,95 @@
+"""The ``extractive`` backend: no generator, it quotes the retrieved sentences that best answer the question.
+
+Deterministic, and it never says anything the articles don't: every statement is a verbatim
+sentence of a cited passage. It refuses when no sentence is close enough to the question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from index.chunking import count_tokens, sentence_spans
+from index.types import Hit
+from rag.backends.base import Backend
+from rag.prompt import REFUSAL
+
+_WORD = re.compile(r"[a-z0-9$%]+(?:['’][a-z]+)?")
+_STOPWORDS_TEXT = """
+a an the and or but if of to in on at by for with from as is are was were be been being do does did done has have
+had having it its this that these those there their they them he she his her him we our you your i me my not no so
+than then too very can could would should will shall may might must about into over under after before during what
+which who whom whose when where why how much many any some all each other such only own same just also said says
+say according one two per
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1}
+
+
+class ExtractiveBackend(Backend):
+    """Quotes up to ``max_sentences`` retrieved sentences, each cited to its passage.
+
+    A sentence's score mixes meaning (cosine similarity of embeddings) and shared content words.
+    """
+
+    name = "extractive"
+    needs_embedder = True
+
+    def __init__(
+        self, embedder: Any = None, *, max_sentences: int = 3, min_similarity: float = 0.3,
+        spread: float = 0.08,
+    ) -> None:
+        self.embedder = embedder
+        self.max_sentences = max_sentences
+        self.min_similarity = min_similarity
+        self.spread = spread
+
+    def use_embedder(self, embedder: object) -> None:
+        if self.embedder is None:
+            self.embedder = embedder
+
+    def generate(self, question: str, passages: Sequence[Hit]) -> str:
+        candidates = [
+            (n, hit.text[s:e].strip())
+            for n, hit in enumerate(passages, 1)
+            for s, e in sentence_spans(hit.text)
+            if _is_statement(hit.text[s:e])
+        ]
+        if not candidates or self.embedder is None:
+            return REFUSAL
+        q_words = content_words(question)
+        q_vec = self.embedder.embed(question)
+        vectors = self.embedder.embed_batch([s for _, s in candidates])
+        scored = []
+        for (n, sentence), vec in zip(candidates, vectors, strict=True):
+            cosine = sum(a * b for a, b in zip(q_vec, vec, strict=True))
+            overlap = len(q_words & content_words(sentence)) / len(q_words) if q_words else 0.0
+            scored.append((0.75 * cosine + 0.25 * overlap, cosine, n, sentence))
+        scored.sort(key=lambda t: (-t[0], t[2]))
+        best = scored[0]
+        if best[1] < self.min_similarity:
+            return REFUSAL
+        chosen: list[tuple[int, str]] = []
+        for score, _cos, n, sentence in scored:
+            if len(chosen) == self.max_sentences or score < best[0] - self.spread:
+                break
+            if any(_similar(sentence, other) for _, other in chosen):
+                continue
+            chosen.append((n, sentence))
+        return "\n".join(f"“{sentence}” [{n}]" for n, sentence in chosen)
+
+
+def _is_statement(sentence: str) -> bool:
+    """A sentence worth quoting: not a bare heading or label (short and without a sentence ending)."""
+    sentence = sentence.strip()
+    n = count_tokens(sentence)
+    return n >= 4 and (n >= 12 or sentence.endswith((".", "!", "?", "\"", "”", "’", "'")))
+
+
+def _similar(a: str, b: str) -> bool:
+    wa, wb = content_words(a), content_words(b)
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) > 0.6

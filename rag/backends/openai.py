@@ -1,0 +1,102 @@
+"""The ``openai`` backend: any OpenAI-compatible chat endpoint (OpenAI, vLLM, Ollama, LM Studio, llama.cpp server).
+
+Spoken to with httpx. The API key is read from the environment variable you name, sent only in
+the Authorization header, and never logged, printed or put in an error message.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from index.errors import BackendError, BackendUnavailableError, ConfigError, MissingKeyError
+from rag.backends.base import ChatBackend
+
+DEFAULT_KEY_ENV = "OPENAI_API_KEY"
+
+
+class OpenAIBackend(ChatBackend):
+    """Chat completions from ``{base_url}/chat/completions``.
+
+    Args:
+        base_url: e.g. ``http://127.0.0.1:8080/v1``. Required: no hosted default is ever assumed.
+        model: the model name the server expects.
+        api_key_env: name of the environment variable holding the key; ``""`` or None for servers
+            that need none.
+        timeout: seconds to wait for the reply (connecting gives up after 5 s).
+    """
+
+    name = "openai"
+    streams = True
+
+    def __init__(
+        self, base_url: str | None = None, *, model: str = "default", api_key_env: str | None = DEFAULT_KEY_ENV,
+        timeout: float = 120.0, max_tokens: int = 512, temperature: float = 0.0, retries: int = 2,
+    ) -> None:
+        if not base_url:
+            raise ConfigError(
+                "The openai backend needs the server's base URL: set RAG_OPENAI_BASE_URL or pass --base-url "
+                "(e.g. http://127.0.0.1:8080/v1)"
+            )
+        self.base_url = base_url.rstrip("/")
+        self.model = model
+        self.api_key_env = api_key_env or None
+        self.timeout = timeout
+        self.max_tokens = max_tokens
+        self.temperature = temperature
+        self.retries = retries
+
+    def describe(self) -> str:
+        return f"openai ({self.model} at {self.base_url})"
+
+    def _headers(self) -> dict[str, str]:
+        if not self.api_key_env:
+            return {}
+        key = os.environ.get(self.api_key_env)
+        if not key:
+            raise MissingKeyError(
+                f"No API key: set the {self.api_key_env} environment variable, or set RAG_OPENAI_API_KEY_ENV "
+                "to the variable that holds it (empty for a server that needs no key)"
+            )
+        return {"Authorization": f"Bearer {key}"}
+
+    def chat(self, messages: list[dict[str, str]]) -> str:
+        import httpx
+
+        url = f"{self.base_url}/chat/completions"
+        body = {"model": self.model, "messages": messages, "temperature": self.temperature,
+                "max_tokens": self.max_tokens, "stream": False}
+        transport = httpx.HTTPTransport(retries=self.retries)
+        try:
+            with httpx.Client(timeout=httpx.Timeout(self.timeout, connect=5.0), transport=transport) as client:
+                response = client.post(url, json=body, headers=self._headers())
+        except httpx.ConnectError:
+            raise BackendUnavailableError(
+                f"Cannot reach the OpenAI-compatible server at {self.base_url}: is it running and is the URL right?"
+            ) from None
+        except httpx.TimeoutException:
+            raise BackendUnavailableError(
+                f"The server at {self.base_url} did not answer within {self.timeout:.0f} s; "
+                "try again or raise the timeout"
+            ) from None
+        except httpx.HTTPError as exc:
+            raise BackendUnavailableError(f"Request to {self.base_url} failed: {type(exc).__name__}") from None
+        if response.status_code in (401, 403):
+            raise BackendError(
+                f"The server at {self.base_url} refused the API key from ${self.api_key_env} "
+                f"(HTTP {response.status_code}); check the key"
+            )
+        if response.status_code >= 400:
+            raise BackendUnavailableError(
+                f"The server at {self.base_url} answered HTTP {response.status_code}: {response.text[:300]}"
+            )
+        return _content(response.json(), self.base_url)
+
+
+def _content(data: Any, base_url: str) -> str:
+    try:
+        return str(data["choices"][0]["message"]["content"] or "")
+    except (KeyError, IndexError, TypeError):
+        raise BackendUnavailableError(
+            f"The server at {base_url} sent a reply that is not an OpenAI chat completion"
+        ) from None

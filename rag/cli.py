@@ -1,0 +1,186 @@
+"""The ``rag`` command line: ingest, ask, search, info.
+
+Settings come from ``RAG_*`` environment variables (see ``rag.settings``); flags override them.
+Heavy libraries load only when a command needs them, so ``rag --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+import time
+from dataclasses import asdict
+from typing import Any
+
+from index.errors import RagError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="rag", description="Ask questions about news articles; get cited answers.")
+    p.add_argument("--index-dir", help="index folder (default: $RAG_INDEX_DIR, else a per-user data folder)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ing = sub.add_parser("ingest", help="index article files and folders (.txt, .md, .html)")
+    ing.add_argument("paths", nargs="*", metavar="PATH")
+    ing.add_argument("--sample", action="store_true", help="ingest the five bundled demo articles")
+    ing.add_argument("--prune", action="store_true", help="remove indexed files that no longer exist")
+    ing.add_argument("--max-file-mb", type=float, help="skip files larger than this (default 10, $RAG_MAX_FILE_MB)")
+    ing.add_argument("--encoding", help="read files with this encoding instead of UTF-8 (e.g. latin-1)")
+    ing.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ing.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    def retrieval_flags(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("-k", type=int, help="passages to retrieve (default 5, $RAG_K)")
+        sp.add_argument("--source", action="append", help="only this outlet (repeatable)")
+        sp.add_argument("--since", help="only articles published on or after YYYY-MM-DD")
+        sp.add_argument("--until", help="only articles published on or before YYYY-MM-DD")
+        sp.add_argument("--json", action="store_true", help="print JSON")
+
+    ask = sub.add_parser("ask", help="answer a question with numbered sources")
+    ask.add_argument("question")
+    retrieval_flags(ask)
+    ask.add_argument("--backend", help="extractive (default), llama-cpp or openai ($RAG_BACKEND)")
+    ask.add_argument("--model-path", help="GGUF file for llama-cpp ($RAG_MODEL_PATH; default: bundled SmolLM2)")
+    ask.add_argument("--base-url", help="OpenAI-compatible server URL ($RAG_OPENAI_BASE_URL)")
+    ask.add_argument("--model", help="model name on that server ($RAG_OPENAI_MODEL)")
+    ask.add_argument("--api-key-env", help="variable holding the API key ($RAG_OPENAI_API_KEY_ENV; '' for none)")
+
+    srch = sub.add_parser("search", help="show the passages that best match a query")
+    srch.add_argument("query")
+    retrieval_flags(srch)
+
+    sub.add_parser("info", help="what is indexed, where, and with which models")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        from rag.settings import Settings
+
+        overrides = {"index_dir": args.index_dir} if args.index_dir else {}
+        settings = Settings(**overrides)
+        return int(COMMANDS[args.command](args, settings) or 0)
+    except RagError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; everything ingested so far is kept", file=sys.stderr)
+        return 130
+
+
+def _filters(args: argparse.Namespace) -> dict[str, Any]:
+    return {k: v for k, v in {"source": args.source, "since": args.since, "until": args.until}.items() if v}
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Any) -> int:
+    from index import sample_dir
+    from rag.api import ingest
+
+    paths = list(args.paths) + ([str(sample_dir())] if args.sample else [])
+    if not paths:
+        print("error: name files or folders to ingest, or use --sample", file=sys.stderr)
+        return 2
+    max_mb = args.max_file_mb if args.max_file_mb is not None else settings.max_file_mb
+    started = time.perf_counter()
+    report = ingest(paths, index_dir=settings.index_dir, prune=args.prune, max_bytes=int(max_mb * 1e6),
+                    encoding=args.encoding, progress=not args.no_progress and not args.json)
+    seconds = time.perf_counter() - started
+    if args.json:
+        print(json.dumps({**asdict(report), "seconds": round(seconds, 3)}, indent=2))
+    else:
+        print(f"{report.summary()} in {seconds:.1f} s")
+        for path, reason in report.skipped:
+            print(f"  skipped {path}: {reason}")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
+    from rag.api import answer_from, open_index
+    from rag.backends import get_backend
+
+    name = args.backend or settings.backend
+    cli = {"model_path": args.model_path, "openai_base_url": args.base_url, "openai_model": args.model,
+           "openai_api_key_env": args.api_key_env}
+    settings = settings.model_copy(update={k: v for k, v in cli.items() if v is not None})
+    backend = get_backend(name, **settings.backend_options(name))
+    idx = open_index(settings.index_dir)
+    started = time.perf_counter()
+    answer = answer_from(idx, args.question, backend=backend, k=args.k or settings.k, filters=_filters(args))
+    seconds = time.perf_counter() - started
+    if args.json:
+        print(json.dumps({**asdict(answer), "seconds": round(seconds, 3)}, indent=2, ensure_ascii=False))
+        return 0
+    print(answer.text)
+    if answer.dropped_markers:
+        print(f"\n(dropped citation markers that point at no passage: {answer.dropped_markers})")
+    shown = answer.citations if not answer.refused else []
+    if answer.refused:
+        print("\nClosest passages:")
+        shown = [_as_citation(i, h) for i, h in enumerate(answer.passages[:3], 1)]
+    else:
+        print("\nSources:")
+    for c in shown:
+        _print_source(c)
+    print(f"\n({backend.describe()}, {seconds:.2f} s)")
+    return 0
+
+
+def _as_citation(number: int, hit: Any) -> Any:
+    from rag.types import Citation
+
+    return Citation.from_hit(number, hit)
+
+
+def _print_source(c: Any) -> None:
+    from rag.prompt import describe
+
+    print(f"[{c.number}] {describe(c)}")
+    print(textwrap.indent(textwrap.fill(" ".join(c.text.split()), 100), "    "))
+
+
+def cmd_search(args: argparse.Namespace, settings: Any) -> int:
+    from rag.api import search
+
+    hits = search(args.query, k=args.k or settings.k, index_dir=settings.index_dir, filters=_filters(args))
+    if args.json:
+        print(json.dumps([asdict(h) for h in hits], indent=2, ensure_ascii=False))
+        return 0
+    for n, hit in enumerate(hits, 1):
+        print(f"{hit.score:.3f}  ", end="")
+        _print_source(_as_citation(n, hit))
+    if not hits:
+        print("no passage matches the filters")
+    return 0
+
+
+def cmd_info(args: argparse.Namespace, settings: Any) -> int:
+    from rag.api import open_index
+
+    idx = open_index(settings.index_dir)
+    info = idx.info()
+    print(f"index:      {info.index_dir}")
+    print(f"documents:  {info.documents}")
+    print(f"chunks:     {info.chunks}")
+    print(f"outlets:    {', '.join(info.sources) or '(none known)'}")
+    print(f"embedder:   {info.embedder} (sentence-transformers, bundled)")
+    print(f"chunking:   {idx.chunking.size} tokens, {idx.chunking.overlap} overlap")
+    model = f" ({_model_line(settings)})" if settings.backend != "extractive" else ""
+    print(f"backend:    {settings.backend}{model}")
+    if info.documents == 0:
+        print("\nThe index is empty. Add articles with: rag ingest PATH...  (or: rag ingest --sample)")
+    return 0
+
+
+def _model_line(settings: Any) -> str:
+    if settings.backend == "openai":
+        return f"{settings.openai_model} at {settings.openai_base_url or '(no URL set)'}"
+    return str(settings.model_path or "bundled SmolLM2-135M-Instruct")
+
+
+COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "search": cmd_search, "info": cmd_info}
+
+if __name__ == "__main__":
+    sys.exit(main())

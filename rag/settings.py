@@ -1,0 +1,38 @@
+"""Configuration read once at the edges (CLI, UI) from ``RAG_*`` environment variables.
+
+Library calls take explicit arguments; only backends named by string fill their options from here.
+Secrets are never stored: ``openai_api_key_env`` names the variable that holds the key.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting, with its environment variable ``RAG_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="forbid")
+
+    index_dir: Path | None = Field(None, description="where the index lives (default: per-user data folder)")
+    backend: str = Field("extractive", description="answer backend: extractive, llama-cpp or openai")
+    k: int = Field(5, ge=1, le=50, description="passages retrieved per question")
+    max_file_mb: float = Field(10.0, gt=0, description="files larger than this are skipped")
+    model_path: Path | None = Field(None, description="GGUF file for llama-cpp (default: bundled SmolLM2)")
+    openai_base_url: str | None = Field(None, description="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
+    openai_model: str = Field("default", description="model name to ask the server for")
+    openai_api_key_env: str = Field("OPENAI_API_KEY", description="variable holding the API key ('' = no key)")
+    openai_timeout: float = Field(120.0, gt=0, description="seconds to wait for the server's reply")
+
+    def backend_options(self, name: str) -> dict[str, Any]:
+        """Constructor arguments for the backend registered as ``name``."""
+        if name == "llama-cpp":
+            return {"model_path": self.model_path}
+        if name == "openai":
+            return {"base_url": self.openai_base_url, "model": self.openai_model,
+                    "api_key_env": self.openai_api_key_env, "timeout": self.openai_timeout}
+        return {}

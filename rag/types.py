@@ -1,0 +1,55 @@
+"""What ``ask`` returns: an answer whose statements point at numbered passages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from index.types import Hit
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source passage an answer rests on.
+
+    ``number`` is the [n] used in ``Answer.text``; ``text`` is the whole passage, which is
+    ``cleaned_article_text[start:end]`` of document ``doc_id``.
+    """
+
+    number: int
+    text: str
+    doc_id: str
+    start: int
+    end: int
+    title: str | None = None
+    source: str | None = None
+    published: str | None = None
+    path: str | None = None
+
+    @classmethod
+    def from_hit(cls, number: int, hit: Hit) -> Citation:
+        return cls(number=number, text=hit.text, doc_id=hit.doc_id, start=hit.start, end=hit.end,
+                   title=hit.title, source=hit.source, published=hit.published, path=hit.path)
+
+
+@dataclass
+class Answer:
+    """An answer with its citations.
+
+    Example:
+        >>> a = ask("Who will provide security guarantees for Ukraine?")
+        >>> print(a.text)            # statements carry [n] markers
+        >>> for c in a.citations:    # one per [n] used
+        ...     print(c.number, c.source, c.text[:60])
+
+    ``refused`` is True when the articles do not answer the question; ``passages`` are the
+    retrieved passages in prompt order (passage n is ``passages[n-1]``); ``dropped_markers`` lists
+    [n] markers the backend wrote that point at no passage (they are removed from ``text``).
+    """
+
+    text: str
+    citations: list[Citation]
+    refused: bool
+    question: str = ""
+    backend: str = ""
+    passages: list[Hit] = field(default_factory=list)
+    dropped_markers: list[int] = field(default_factory=list)

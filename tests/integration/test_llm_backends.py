@@ -1,0 +1,48 @@
+"""The generative backends against real models: SmolLM2 through llama.cpp, in process and behind a local server.
+
+SmolLM2-135M is tiny and often wrong; these tests check the plumbing is real and the contract
+holds (every citation points at a retrieved passage; bad markers are dropped), not its answers.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from index import Index
+from rag import Answer
+from rag.api import answer_from
+from rag.backends.llama_cpp import LlamaCppBackend
+from rag.backends.openai import OpenAIBackend
+
+pytestmark = pytest.mark.integration
+QUESTION = "What did Hegseth say about NATO membership for Ukraine?"
+
+
+def check_contract(answer: Answer, k: int) -> None:
+    assert answer.text.strip()
+    assert len(answer.passages) == k
+    for c in answer.citations:
+        assert 1 <= c.number <= k
+        assert c.text == answer.passages[c.number - 1].text
+    assert f"[{k + 1}]" not in answer.text
+    if answer.refused:
+        assert answer.citations == []
+
+
+def test_llama_cpp_bundled_smollm2(real_index: Index) -> None:
+    backend = LlamaCppBackend()
+    assert backend.model_path.name == "SmolLM2-135M-Instruct.Q4_1.gguf"
+    reply = backend.chat([{"role": "user", "content": "Say the word: hello"}])
+    assert reply.strip(), "the real model produced text"
+    answer = answer_from(real_index, QUESTION, backend=backend, k=3)
+    assert answer.backend == "llama-cpp"
+    check_contract(answer, 3)
+
+
+def test_openai_backend_against_real_llama_server(real_index: Index, llama_server: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEST_SERVER_KEY", "not-checked-by-llama-server")
+    backend = OpenAIBackend(llama_server, model="smollm2", api_key_env="TEST_SERVER_KEY", timeout=120)
+    answer = answer_from(real_index, QUESTION, backend=backend, k=3)
+    assert answer.backend == "openai"
+    check_contract(answer, 3)
