@@ -36,16 +36,10 @@ class Chunk:
 
 
 @dataclass(frozen=True)
-class Hit:
-    """A passage returned by search.
-
-    Example:
-        >>> hit = search("Who chaired the meeting?")[0]
-        >>> print(hit.score, hit.title, hit.text[:80])
-    """
+class Passage:
+    """A stretch of an article: ``text`` is ``cleaned_article_text[start:end]`` of document ``doc_id``."""
 
     text: str
-    score: float
     doc_id: str
     start: int
     end: int
@@ -57,6 +51,18 @@ class Hit:
     @property
     def chunk_id(self) -> str:
         return f"{self.doc_id}:{self.start}-{self.end}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Hit(Passage):
+    """A passage returned by search, with its similarity ``score`` (cosine, higher is closer).
+
+    Example:
+        >>> hit = search("Who chaired the meeting?")[0]
+        >>> print(hit.score, hit.title, hit.text[:80])
+    """
+
+    score: float
 
 
 @dataclass

@@ -66,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     except RagError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `rag ask ... | head`
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("interrupted; everything ingested so far is kept", file=sys.stderr)
         return 130
@@ -114,6 +117,8 @@ def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
         print(json.dumps({**asdict(answer), "seconds": round(seconds, 3)}, indent=2, ensure_ascii=False))
         return 0
     print(answer.text)
+    if not answer.refused and not answer.citations:
+        print("\n(warning: this answer cites no passage, so nothing in the articles backs it)")
     if answer.dropped_markers:
         print(f"\n(dropped citation markers that point at no passage: {answer.dropped_markers})")
     shown = answer.citations if not answer.refused else []

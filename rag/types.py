@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
-from index.types import Hit
+from index.types import Hit, Passage
 
 
-@dataclass(frozen=True)
-class Citation:
+@dataclass(frozen=True, kw_only=True)
+class Citation(Passage):
     """A numbered source passage an answer rests on.
 
     ``number`` is the [n] used in ``Answer.text``; ``text`` is the whole passage, which is
@@ -16,19 +16,10 @@ class Citation:
     """
 
     number: int
-    text: str
-    doc_id: str
-    start: int
-    end: int
-    title: str | None = None
-    source: str | None = None
-    published: str | None = None
-    path: str | None = None
 
     @classmethod
     def from_hit(cls, number: int, hit: Hit) -> Citation:
-        return cls(number=number, text=hit.text, doc_id=hit.doc_id, start=hit.start, end=hit.end,
-                   title=hit.title, source=hit.source, published=hit.published, path=hit.path)
+        return cls(number=number, **{f.name: getattr(hit, f.name) for f in fields(Passage)})
 
 
 @dataclass

@@ -53,6 +53,7 @@ class LlamaCppBackend(ChatBackend):
     def __init__(
         self, model_path: str | os.PathLike[str] | None = None, *, n_ctx: int = 4096,
         n_threads: int | None = None, max_tokens: int = 256, temperature: float = 0.0,
+        repeat_penalty: float = 1.1,
     ) -> None:
         path = Path(model_path).expanduser() if model_path else bundled_model_path()
         if not path.is_file():
@@ -62,6 +63,7 @@ class LlamaCppBackend(ChatBackend):
         self.n_threads = n_threads or max(1, os.cpu_count() or 1)
         self.max_tokens = max_tokens
         self.temperature = temperature
+        self.repeat_penalty = repeat_penalty
 
     def describe(self) -> str:
         return f"llama-cpp ({self.model_path.name})"
@@ -70,6 +72,7 @@ class LlamaCppBackend(ChatBackend):
         llm = _load(str(self.model_path), self.n_ctx, self.n_threads)
         with _LOCK:
             out = llm.create_chat_completion(
-                messages=messages, temperature=self.temperature, max_tokens=self.max_tokens, seed=0
+                messages=messages, temperature=self.temperature, max_tokens=self.max_tokens, seed=0,
+                repeat_penalty=self.repeat_penalty,
             )
         return str(out["choices"][0]["message"]["content"] or "")

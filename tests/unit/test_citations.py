@@ -32,4 +32,5 @@ def test_refusal_detection() -> None:
     assert is_refusal("The articles don't say.")
     assert is_refusal("  The passages do not answer this question.")
     assert is_refusal("")
+    assert is_refusal("The article does not provide any information about US troops.")
     assert not is_refusal("Hegseth said the articles do not say much [1].")
