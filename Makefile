@@ -32,7 +32,7 @@ test: $(VENV)/.stamp-dev check pytest
 
 check: lint typecheck
 lint: $(VENV)/.stamp-dev
-	$(BIN)/ruff check rag index ui eval tests
+	$(BIN)/ruff check rag index ui eval tests bench
 typecheck: $(VENV)/.stamp-dev
 	$(BIN)/mypy
 pytest: $(VENV)/.stamp-dev

@@ -95,6 +95,9 @@ class Manifest:
         docs, chunks = self._query("SELECT COUNT(*), COALESCE(SUM(n_chunks), 0) FROM docs")[0]
         return int(docs), int(chunks)  # type: ignore[call-overload]
 
+    def sources(self) -> list[str]:
+        return [str(r[0]) for r in self._query("SELECT DISTINCT source FROM docs WHERE source IS NOT NULL ORDER BY 1")]
+
     def put(self, path: str, row: DocRow) -> None:
         """Record ``row`` as the document behind ``path`` (replacing what the path held before)."""
         with self.transaction() as db:

@@ -172,6 +172,10 @@ class Index:
 
     # ---- read side ----------------------------------------------------------------------------
 
+    def warm_up(self) -> None:
+        """Load the embedding model now rather than on the first query."""
+        self.embedder.embed("warm up")
+
     def is_empty(self) -> bool:
         return self.manifest.counts()[0] == 0
 
@@ -200,9 +204,7 @@ class Index:
 
     def info(self) -> IndexInfo:
         docs, chunks = self.manifest.counts()
-        sources = sorted({str(r[0]) for r in self.manifest._query(
-            "SELECT DISTINCT source FROM docs WHERE source IS NOT NULL")})
-        return IndexInfo(self.dir, docs, chunks, self.embedder.name, sources)
+        return IndexInfo(self.dir, docs, chunks, self.embedder.name, self.manifest.sources())
 
     def close(self) -> None:
         self.manifest.close()
