@@ -39,7 +39,7 @@ def parse_date(text: str) -> str | None:
     """ISO date (YYYY-MM-DD) from a date written the usual ways, else None."""
     cleaned = re.sub(r"[,.]", " ", text).strip()
     cleaned = " ".join(cleaned.split())
-    for fmt in ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%Y-%m-%d", "%d %b %Y"):
+    for fmt in ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%Y-%m-%d"):
         try:
             return datetime.strptime(cleaned.replace("Sept ", "Sep "), fmt).date().isoformat()
         except ValueError:
