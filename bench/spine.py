@@ -11,15 +11,11 @@ import argparse
 import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
-
-import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = [json.loads(x)["question"] for x in (ROOT / "eval/data/sample_questions.jsonl").read_text().splitlines()
@@ -35,24 +31,6 @@ def ms(x: float) -> str:
     return f"{x * 1000:.1f} ms"
 
 
-def start_server(model: Path) -> tuple[subprocess.Popen[bytes], str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-                             "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}/v1"
-    for _ in range(600):
-        try:
-            if httpx.get(f"{base}/models", timeout=1).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("llama_cpp.server did not start within ~60 s")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--llm-questions", type=int, default=5, help="questions per generative backend")
@@ -62,7 +40,7 @@ def main() -> None:
     from index import Index, sample_dir
     from rag.api import answer_from
     from rag.backends import get_backend
-    from rag.backends.llama_cpp import bundled_model_path
+    from rag.backends.llama_cpp import bundled_model_path, local_server
 
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}")
@@ -93,16 +71,15 @@ def main() -> None:
           f"over {len(lat)} queries (includes query embedding)")
 
     backends: list[tuple[str, dict, list[str]]] = [("extractive", {}, QUESTIONS)]
-    server = None
-    try:
-        model = bundled_model_path()
-        backends.append(("llama-cpp", {"model_path": model}, QUESTIONS[:args.llm_questions]))
-        server, base = start_server(model)
-        backends.append(("openai", {"base_url": base, "model": "smollm2", "api_key_env": ""},
-                         QUESTIONS[:args.llm_questions]))
-    except Exception as exc:  # the [local-llm] extra may be missing
-        print(f"(generative backends skipped: {exc})")
-    try:
+    with ExitStack() as stack:
+        try:
+            model = bundled_model_path()
+            backends.append(("llama-cpp", {"model_path": model}, QUESTIONS[:args.llm_questions]))
+            base = stack.enter_context(local_server(model))
+            backends.append(("openai", {"base_url": base, "model": "smollm2", "api_key_env": ""},
+                             QUESTIONS[:args.llm_questions]))
+        except Exception as exc:  # the [local-llm] extra may be missing
+            print(f"(generative backends skipped: {exc})")
         print("\nask latency (retrieval + answer, k=5):")
         for name, opts, qs in backends:
             backend = get_backend(name, **opts)
@@ -115,11 +92,7 @@ def main() -> None:
                 refused += a.refused
             print(f"  {backend.describe():50s} median {statistics.median(times):6.2f} s, max {max(times):6.2f} s "
                   f"over {len(qs)} questions ({refused} refused)")
-    finally:
-        if server:
-            server.terminate()
-            server.wait(timeout=10)
-        idx.close()
+    idx.close()
 
 
 if __name__ == "__main__":

@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def chunk_id(doc_id: str, start: int, end: int) -> str:
+    """The store id of a chunk: derived from content (doc_id is a hash of the cleaned text) and offsets."""
+    return f"{doc_id}:{start}-{end}"
+
+
 @dataclass(frozen=True)
 class Article:
     """One cleaned article, ready to chunk.
@@ -32,7 +37,7 @@ class Chunk:
 
     @property
     def id(self) -> str:
-        return f"{self.doc_id}:{self.start}-{self.end}"
+        return chunk_id(self.doc_id, self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,7 @@ class Passage:
 
     @property
     def chunk_id(self) -> str:
-        return f"{self.doc_id}:{self.start}-{self.end}"
+        return chunk_id(self.doc_id, self.start, self.end)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -110,7 +110,8 @@ def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
     settings = settings.model_copy(update={k: v for k, v in cli.items() if v is not None})
     backend = get_backend(name, **settings.backend_options(name))
     idx = open_index(settings.index_dir)
-    idx.warm_up()  # so the time printed below is the answer's, not the model load's
+    if not idx.is_empty():  # an empty index fails fast below, without loading the model
+        idx.warm_up()  # so the time printed below is the answer's, not the model load's
     started = time.perf_counter()
     answer = answer_from(idx, args.question, backend=backend, k=args.k or settings.k, filters=_filters(args))
     seconds = time.perf_counter() - started

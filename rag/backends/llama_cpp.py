@@ -10,12 +10,18 @@ from __future__ import annotations
 import atexit
 import importlib.util
 import os
+import socket
+import subprocess
+import sys
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from index.errors import ConfigError, MissingExtraError
+from index.errors import BackendUnavailableError, ConfigError, MissingExtraError
 from rag.backends.base import ChatBackend
 
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -76,3 +82,55 @@ class LlamaCppBackend(ChatBackend):
                 repeat_penalty=self.repeat_penalty,
             )
         return str(out["choices"][0]["message"]["content"] or "")
+
+
+@contextmanager
+def local_server(
+    model_path: str | os.PathLike[str] | None = None, *, n_ctx: int = 4096, n_threads: int = 2,
+    ready_within: float = 60.0, log: IO[str] | None = None,
+) -> Iterator[str]:
+    """Run ``python -m llama_cpp.server`` on a free 127.0.0.1 port; yields its base URL, stops it on exit.
+
+    A real OpenAI-compatible server for the ``openai`` backend's tests and benchmarks. Waiting for
+    readiness is bounded in time and in polls.
+    """
+    model = Path(model_path) if model_path else bundled_model_path()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
+         "--port", str(port), "--n_ctx", str(n_ctx), "--n_threads", str(n_threads)],
+        stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}/v1"
+    not_ready = BackendUnavailableError(f"llama_cpp.server at {base} was not ready within {ready_within:.0f} s")
+    try:
+        deadline = time.monotonic() + ready_within
+        for _ in range(int(ready_within * 10) + 1):  # bounded in polls and in time
+            if proc.poll() is not None:
+                raise BackendUnavailableError(f"llama_cpp.server exited with code {proc.returncode}")
+            if _answers(f"{base}/models"):
+                break
+            if time.monotonic() > deadline:
+                raise not_ready
+            time.sleep(0.1)
+        else:
+            raise not_ready
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def _answers(url: str) -> bool:
+    import httpx
+
+    try:
+        return httpx.get(url, timeout=1.0).status_code == 200
+    except httpx.HTTPError:
+        return False
