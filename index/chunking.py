@@ -40,14 +40,24 @@ class ChunkConfig:
 
     @property
     def signature(self) -> str:
-        return f"punkt-v1:{self.size}/{self.overlap}"
+        return f"punkt-v2:{self.size}/{self.overlap}"
+
+
+# Abbreviations that end with a period but not a sentence ("U.S. troops", "Gen. Cavoli"). Punkt's
+# untrained model does not know them; without this list "U.S." ends a sentence.
+ABBREVIATIONS = (
+    "u.s u.k u.n e.u a.m p.m mr mrs ms dr prof gen lt col maj capt sgt adm sen rep gov pres st jr sr no vs etc "
+    "jan feb mar apr jun jul aug sep sept oct nov dec inc corp ltd co dept"
+)
 
 
 @lru_cache(maxsize=1)
 def _punkt() -> Callable[[str], Iterator[tuple[int, int]]]:
-    from nltk.tokenize.punkt import PunktSentenceTokenizer
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
-    return PunktSentenceTokenizer().span_tokenize
+    params = PunktParameters()
+    params.abbrev_types = set(ABBREVIATIONS.split())
+    return PunktSentenceTokenizer(params).span_tokenize
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -6,7 +6,6 @@ sentence of a cited passage. It refuses when no sentence is close enough to the 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,20 +13,7 @@ from index.chunking import count_tokens, sentence_spans
 from index.types import Hit
 from rag.backends.base import Backend
 from rag.prompt import REFUSAL
-
-_WORD = re.compile(r"[a-z0-9$%]+(?:['’][a-z]+)?")
-_STOPWORDS_TEXT = """
-a an the and or but if of to in on at by for with from as is are was were be been being do does did done has have
-had having it its this that these those there their they them he she his her him we our you your i me my not no so
-than then too very can could would should will shall may might must about into over under after before during what
-which who whom whose when where why how much many any some all each other such only own same just also said says
-say according one two per
-"""
-STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
-
-
-def content_words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1}
+from rag.text import content_words
 
 
 class ExtractiveBackend(Backend):
