@@ -18,8 +18,9 @@ from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-QUESTIONS = [json.loads(x)["question"] for x in (ROOT / "eval/data/sample_questions.jsonl").read_text().splitlines()
-             if x.strip()]
+# the 18 spine questions: the gold rows that carry "must_contain"
+QUESTIONS = [row["question"] for x in (ROOT / "eval/data/questions.jsonl").read_text().splitlines()
+             if x.strip() and (row := json.loads(x)).get("must_contain")]
 
 
 def pct(values: list[float], p: float) -> float:
@@ -45,7 +46,7 @@ def main() -> None:
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}")
     print(f"corpus: {len(list(sample_dir().glob('*.txt')))} sample articles ({sample_dir()}); "
-          f"{len(QUESTIONS)} questions from eval/data/sample_questions.jsonl")
+          f"{len(QUESTIONS)} spine questions from eval/data/questions.jsonl")
     t0 = time.perf_counter()
     idx = Index(Path(tempfile.mkdtemp()) / "index")
     idx.embedder.embed("warm up")  # model load

@@ -7,6 +7,7 @@ Heavy libraries load only when a command needs them, so ``rag --help`` is instan
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 import textwrap
@@ -52,7 +53,18 @@ def _parser() -> argparse.ArgumentParser:
     retrieval_flags(srch)
 
     sub.add_parser("info", help="what is indexed, where, and with which models")
+    for module in COMMAND_GROUPS.values():
+        _group(module).add_parser(sub)
     return p
+
+
+# Command groups that live in packages layered above ``rag`` (they import ``rag``, not the reverse), found by
+# module name: each module has ``add_parser(subparsers)`` and ``main(args, settings)``.
+COMMAND_GROUPS = {"eval": "eval.cli"}
+
+
+def _group(module: str) -> Any:
+    return importlib.import_module(module)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
 
         overrides = {"index_dir": args.index_dir} if args.index_dir else {}
         settings = Settings(**overrides)
+        if args.command in COMMAND_GROUPS:
+            return int(_group(COMMAND_GROUPS[args.command]).main(args, settings) or 0)
         return int(COMMANDS[args.command](args, settings) or 0)
     except RagError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -12,7 +12,7 @@ import pytest
 from index import Index, sample_dir
 from index.embedding.fake import FakeHashEmbedder
 
-QUESTIONS = Path(__file__).parents[1] / "eval" / "data" / "sample_questions.jsonl"
+QUESTIONS = Path(__file__).parents[1] / "eval" / "data" / "questions.jsonl"
 
 
 @pytest.fixture(autouse=True)
@@ -47,4 +47,6 @@ def fake_index(tmp_path: Path) -> Index:
 
 
 def load_questions() -> list[dict]:
-    return [json.loads(line) for line in QUESTIONS.read_text().splitlines() if line.strip()]
+    """The original 18 spine questions (the gold rows that carry ``must_contain``)."""
+    rows = [json.loads(line) for line in QUESTIONS.read_text().splitlines() if line.strip()]
+    return [r for r in rows if r.get("must_contain")]

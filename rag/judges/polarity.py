@@ -59,10 +59,12 @@ def negated_lemmas(doc: Any) -> set[str]:
             head = t.head if t.head is not t else t
             if head.pos_ in ("VERB", "ADJ", "AUX"):
                 out.add(head.lemma_.lower())
-            for nxt in t.doc[t.i + 1:t.i + 5]:  # "never been, and will not be, considered"
+            for nxt in t.doc[t.i + 1:t.i + 7]:  # "never been, and will not be, considered"
                 if nxt.pos_ in ("VERB", "ADJ"):
                     out.add(nxt.lemma_.lower())
                     break
+            if t.dep_ == "det" and head.dep_ in ("nsubj", "nsubjpass"):  # "no troops would be deployed"
+                out.add(head.head.lemma_.lower())
             if t.pos_ in ("PRON", "NOUN"):  # "nothing new"
                 out.update(c.lemma_.lower() for c in t.children if c.pos_ == "ADJ")
             for child in head.children:  # "will not be deployed", "is not realistic"

@@ -1,0 +1,58 @@
+"""A full ``rag eval run`` of the gold questions for each backend, and one table of the results.
+
+The ``openai`` backend is measured against a real llama.cpp server on 127.0.0.1 serving the bundled
+SmolLM2 (no hosted model is reachable here). Run folders go to ``eval-runs/bench-<backend>``.
+
+Run:  .venv/bin/python bench/eval_backends.py [--backends extractive llama-cpp openai] [--k 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from eval.datasets import QUESTIONS  # noqa: E402
+from eval.runner import run  # noqa: E402
+from rag.backends import get_backend  # noqa: E402
+
+COLUMNS = ["hit@1", "hit@5", "answer_match", "token_f1", "refusal_accuracy", "refused_unanswerable",
+           "refused_answerable", "faithfulness", "citation_precision", "citation_recall", "latency_p50_s"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--backends", nargs="+", default=["extractive", "llama-cpp", "openai"])
+    ap.add_argument("--k", type=int, default=5)
+    ap.add_argument("--out", default="eval-runs", help="parent folder of the run folders")
+    args = ap.parse_args()
+    index = Path(tempfile.mkdtemp(prefix="eval-bench-index-"))
+    results = {}
+    with ExitStack() as stack:
+        for name in args.backends:
+            if name == "openai":
+                from rag.backends.llama_cpp import local_server
+
+                log = stack.enter_context((index / "server.log").open("w"))
+                base = stack.enter_context(local_server(log=log))
+                backend = get_backend("openai", base_url=base, model="smollm2", api_key_env="")
+            else:
+                backend = get_backend(name)
+            out = run(QUESTIONS, backend=backend, k=args.k, index_dir=index, out_dir=Path(args.out) / f"bench-{name}",
+                      progress=True, command=f"bench/eval_backends.py --backends {name} --k {args.k}")
+            results[name] = json.loads((out / "summary.json").read_text())
+    print(f"\n{len(json.loads(json.dumps(results)))} backends, {QUESTIONS.name}, k={args.k}, judge: offline\n")
+    print("| backend | " + " | ".join(COLUMNS) + " |")
+    print("|---|" + "---|" * len(COLUMNS))
+    for name, s in results.items():
+        cells = ["–" if s["overall"].get(c) is None else f"{s['overall'][c]:.2f}" for c in COLUMNS]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Claim splitting, the lexical baseline, the llm judge's parsing (with the FAKE scripted LLM), gold data files."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from eval.datasets import CLAIMS, CLAIMS_HELDOUT, QUESTIONS, load_claims, load_questions
+from index import sample_dir
+from index.errors import ConfigError
+from index.loading import read
+from index.pipeline import prepare
+from rag.backends.fake import ScriptedFakeLLM
+from rag.judges import cited_sentences, get_judge, split_claims
+from rag.judges.llm import parse_verdict
+
+
+def test_cited_sentences_attach_trailing_markers_to_their_sentence() -> None:
+    text = "“Troops will not go.” [1]\nAid is cut [2][3]. Europe pays. [4]"
+    assert cited_sentences(text) == [("Troops will not go.", [1]), ("Aid is cut.", [2, 3]), ("Europe pays.", [4])]
+    assert split_claims(text) == ["Troops will not go.", "Aid is cut.", "Europe pays."]
+
+
+def test_lexical_judge_is_a_word_share() -> None:
+    judge = get_judge("lexical", threshold=0.5)
+    v = judge.judge("Hegseth visited Brussels yesterday", ["Hegseth spoke in Brussels."])
+    assert v.score == pytest.approx(2 / 4) and v.supported  # hegseth, brussels of hegseth/visited/brussels/yesterday
+    assert not get_judge("lexical").judge("Hegseth visited Brussels yesterday", ["Hegseth spoke."]).supported
+
+
+def test_unknown_judge_lists_the_known_ones() -> None:
+    with pytest.raises(ConfigError, match="offline, lexical, llm"):
+        get_judge("nli")
+
+
+def test_llm_judge_sends_claim_and_passages_and_parses_the_verdict() -> None:
+    fake = ScriptedFakeLLM(["UNSUPPORTED - the passage says 5 percent", "Supported.", "- Claim one\n- Claim two"])
+    judge = get_judge("llm", backend=fake)
+    assert not judge.judge("They want 3 percent.", ["They want 5 percent."]).supported
+    assert judge.judge("They want 5%.", ["They want 5 percent."]).supported
+    assert judge.claims("Claim one and two.") == ["Claim one", "Claim two"]
+    assert "They want 3 percent." in fake.calls[0][1]["content"] and "5 percent" in fake.calls[0][1]["content"]
+
+
+def test_llm_judge_refuses_a_backend_that_is_not_a_chat_model() -> None:
+    with pytest.raises(ConfigError, match="chat model"):
+        get_judge("llm", backend="extractive")
+
+
+def test_unclear_verdicts_count_as_unsupported() -> None:
+    assert not parse_verdict("I think maybe").supported
+    assert not parse_verdict("").supported
+    assert parse_verdict("SUPPORTED").supported
+
+
+def test_bad_claim_file_names_the_line(tmp_path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"claim": "x", "passages": ["p"], "label": 1}\n{"claim": "y", "passages": ["p"], "label": 2}\n')
+    with pytest.raises(ConfigError, match=r"bad.jsonl:2: 'label'"):
+        load_claims(bad)
+    bad.write_text("not json\n")
+    with pytest.raises(ConfigError, match=r"bad.jsonl:1: not valid JSON"):
+        load_claims(bad)
+
+
+def _cleaned_articles() -> dict[str, str]:
+    out = {}
+    for path in sorted(sample_dir().glob("*.txt")):
+        article = prepare(read(path))
+        out[path.stem] = article.text  # type: ignore[union-attr]
+    return out
+
+
+def test_gold_questions_meet_the_issue_minimums_and_quote_the_articles() -> None:
+    questions = load_questions(QUESTIONS)
+    kinds = Counter(q.kind for q in questions)
+    assert len(questions) >= 40 and kinds["unanswerable"] >= 8 and kinds["multi"] >= 8
+    texts = _cleaned_articles()
+    for q in questions:
+        assert q.answerable == (q.kind != "unanswerable"), q.id
+        if q.kind == "multi":
+            assert len({p.article for p in q.passages}) >= 2, q.id
+        for p in q.passages:
+            assert p.quote in texts[p.article], (q.id, p.article, p.quote)
+
+
+def test_labelled_claims_cover_every_distortion() -> None:
+    for path, least in ((CLAIMS, 100), (CLAIMS_HELDOUT, 60)):
+        claims = load_claims(path)
+        assert len(claims) >= least
+        kinds = Counter(c.kind for c in claims if c.label == 0)
+        assert set(kinds) == {"number", "date", "entity", "negation", "overgeneralisation", "invented"}
+        assert sum(c.label for c in claims) >= len(claims) // 3
