@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import tempfile
 from contextlib import ExitStack
@@ -31,6 +32,7 @@ def main() -> None:
     ap.add_argument("--k", type=int, default=5)
     ap.add_argument("--out", default="eval-runs", help="parent folder of the run folders")
     args = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so a killed run still stops its local server
     index = Path(tempfile.mkdtemp(prefix="eval-bench-index-"))
     results = {}
     with ExitStack() as stack:
@@ -46,7 +48,7 @@ def main() -> None:
             out = run(QUESTIONS, backend=backend, k=args.k, index_dir=index, out_dir=Path(args.out) / f"bench-{name}",
                       progress=True, command=f"bench/eval_backends.py --backends {name} --k {args.k}")
             results[name] = json.loads((out / "summary.json").read_text())
-    print(f"\n{len(json.loads(json.dumps(results)))} backends, {QUESTIONS.name}, k={args.k}, judge: offline\n")
+    print(f"\n{len(results)} backends, {QUESTIONS.name}, k={args.k}, judge: offline\n")
     print("| backend | " + " | ".join(COLUMNS) + " |")
     print("|---|" + "---|" * len(COLUMNS))
     for name, s in results.items():

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
-from index.errors import ConfigError
 from rag.backends.base import Backend, ChatBackend
+from rag.registry import build
 
 BACKENDS = {
     "extractive": "rag.backends.extractive:ExtractiveBackend",
@@ -19,12 +18,8 @@ DEFAULT_BACKEND = "extractive"
 
 def get_backend(name: str, **options: Any) -> Backend:
     """Build the backend registered as ``name`` with ``options`` as constructor arguments."""
-    try:
-        target = BACKENDS[name]
-    except KeyError:
-        raise ConfigError(f"Unknown backend {name!r}; known backends: {', '.join(BACKENDS)}") from None
-    module, cls = target.split(":")
-    return getattr(importlib.import_module(module), cls)(**options)
+    backend: Backend = build(BACKENDS, "backend", name, **options)
+    return backend
 
 
 __all__ = ["Backend", "ChatBackend", "BACKENDS", "DEFAULT_BACKEND", "get_backend"]

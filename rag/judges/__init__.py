@@ -6,10 +6,8 @@ the baseline) and ``get_judge("llm", backend=...)`` (any answer backend as the j
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
-from index.errors import ConfigError
 from rag.judges.base import Judge, Verdict, cited_sentences, split_claims, strip_markers
 
 JUDGES = {
@@ -22,12 +20,9 @@ DEFAULT_JUDGE = "offline"
 
 def get_judge(name: str, **options: Any) -> Judge:
     """Build the judge registered as ``name`` with ``options`` as constructor arguments."""
-    try:
-        target = JUDGES[name]
-    except KeyError:
-        raise ConfigError(f"Unknown judge {name!r}; known judges: {', '.join(JUDGES)}") from None
-    module, cls = target.split(":")
-    judge: Judge = getattr(importlib.import_module(module), cls)(**options)
+    from rag.registry import build
+
+    judge: Judge = build(JUDGES, "judge", name, **options)
     return judge
 
 

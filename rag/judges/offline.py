@@ -212,7 +212,7 @@ def _checks(cdoc: Any, unit: _Unit) -> list[str]:
     u_classes = {polarity.UNIVERSAL[t.lower_] for d in unit.docs for t in d if t.lower_ in polarity.UNIVERSAL}
     for t in cdoc:
         if (t.lower_ in polarity.UNIVERSAL and polarity.UNIVERSAL[t.lower_] not in u_classes
-                and t.dep_ != "pobj" and (t.i == 0 or cdoc[t.i - 1].lower_ not in ("above", "at", "after"))):
+                and t.dep_ != "pobj" and (t.i == 0 or cdoc[t.i - 1].lower_ not in ("above", "at", "after", "not"))):
             reasons.append(f"the claim generalises with {t.text!r}; the evidence does not")
     for t in cdoc:  # "officials agreed" where the evidence has "a NATO official"
         if t.tag_ == "NNS" and t.lemma_.lower() not in {x.lemma_.lower() for d in unit.docs for x in d
