@@ -32,6 +32,7 @@ from rag.judges.nlp import parse
 _CONTENT_POS = {"NOUN": 1.0, "PROPN": 1.0, "NUM": 1.0, "VERB": 0.7, "ADJ": 0.7, "ADV": 0.3}
 _LIGHT = {"say", "tell", "add", "state", "note", "report", "accord", "also", "according", "be", "have", "do",
           "make", "get", "take", "give", "go", "come", "claim", "describe", "call", "stress", "argue", "explain"}
+_MAX_CACHED_VECTORS = 5_000  # words and sentences; ~60 MB as Python floats at 384 dimensions
 _NUMBER_LABELS = {"MONEY", "PERCENT", "CARDINAL", "QUANTITY", "ORDINAL"}
 _NUMBER_WORDS = {"dollar", "percent", "cent", "euro", "pound", "per", "billion", "million", "thousand", "trillion",
                  "bn", "%", "$"}
@@ -141,6 +142,9 @@ class OfflineJudge(Judge):
 
     def _embed(self, texts: list[str]) -> None:
         todo = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if todo and len(self._vectors) + len(todo) > _MAX_CACHED_VECTORS:  # bounded memory in long-running apps
+            self._vectors.clear()
+            todo = list(dict.fromkeys(texts))
         if todo:
             for text, vec in zip(todo, self.embedder.embed_batch(todo), strict=True):
                 norm = math.sqrt(sum(x * x for x in vec)) or 1.0
