@@ -28,10 +28,12 @@ class JudgeReport:
 
 def evaluate_judge(judge: Judge, path: str | Path, *, progress: bool = False) -> JudgeReport:
     """Run ``judge`` on every labelled claim in ``path`` and score it against the labels."""
+    from tqdm import tqdm
+
     claims = load_claims(path)
     started = time.perf_counter()
     verdicts = []
-    for claim in _progress(claims, progress, f"judge {judge.name}"):
+    for claim in tqdm(claims, desc=f"judge {judge.name}", unit="claim", disable=not progress):
         verdicts.append(judge.judge(claim.claim, claim.passages))
     seconds = time.perf_counter() - started
     scores = classification_scores([c.label for c in claims], [v.supported for v in verdicts])
@@ -49,14 +51,6 @@ def evaluate_judge(judge: Judge, path: str | Path, *, progress: bool = False) ->
 
 def _kind(claim: LabelledClaim) -> str:
     return claim.kind or ("supported" if claim.label else "unsupported")
-
-
-def _progress(items: list[Any], show: bool, desc: str) -> Any:
-    if not show:
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, desc=desc, unit="claim")
 
 
 def format_table(reports: list[JudgeReport]) -> str:

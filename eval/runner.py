@@ -63,20 +63,22 @@ def run(
         index_dir: where to index them (default: a per-folder cache, not the user's index).
         out_dir: the run folder (default: ``eval-runs/<time>-<backend>``).
     """
+    from tqdm import tqdm
+
     questions = load_questions(dataset)
     articles = Path(articles) if articles else sample_dir()
     idx = open_index(index_dir or default_index_dir(articles))
     report = idx.ingest([articles])
     llm = resolve_backend(backend)
-    judge = get_judge(judge, embedder=idx.embedder) if judge == "offline" else (
-        get_judge(judge) if isinstance(judge, str) else judge)
+    if isinstance(judge, str):  # the offline judge shares the index's already-loaded MiniLM
+        judge = get_judge(judge, embedder=idx.embedder) if judge == "offline" else get_judge(judge)
     out = Path(out_dir) if out_dir else default_run_dir(llm.name)
     out.mkdir(parents=True, exist_ok=True)
     idx.warm_up()
     golds = _gold_spans(idx, questions)
     rows = []
     with (out / "questions.jsonl").open("w", encoding="utf-8") as fh:
-        for q in _progress(questions, progress):
+        for q in tqdm(questions, desc="questions", unit="q", disable=not progress):
             row = score_question(idx, q, golds[q.id], llm, judge, k)
             rows.append(row)
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -94,14 +96,6 @@ def run(
 
     write_report(out, summary, rows)
     return out
-
-
-def _progress(items: list[Question], show: bool) -> Any:
-    if not show:
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, desc="questions", unit="q")
 
 
 def _gold_spans(idx: Index, questions: list[Question]) -> dict[str, list[GoldSpan]]:

@@ -153,14 +153,14 @@ class OfflineJudge(Judge):
 
 @lru_cache(maxsize=4096)
 def _stem(word: str) -> str:
-    from nltk.stem.snowball import SnowballStemmer
-
-    return _stemmer(SnowballStemmer).stem(word)
+    return str(_stemmer().stem(word))
 
 
 @lru_cache(maxsize=1)
-def _stemmer(cls: Any) -> Any:
-    return cls("english")
+def _stemmer() -> Any:
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer("english")
 
 
 def _dot(a: Sequence[float], b: Sequence[float]) -> float:
