@@ -11,28 +11,19 @@ import json
 import platform
 import sys
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from eval import metrics
 from eval.datasets import Question, load_questions
+from eval.retrieval import GoldSpan, gold_spans, relevant
 from index import Index, sample_dir
-from index.types import Hit
 from rag.api import answer_from, open_index, resolve_backend
 from rag.backends import Backend
 from rag.judges import Judge, cited_sentences, get_judge, strip_markers
 
 RETRIEVAL_KS = (1, 3, 5, 10)
-
-
-@dataclass
-class GoldSpan:
-    article: str
-    doc_id: str
-    start: int
-    end: int
 
 
 def default_index_dir(articles: Path) -> Path:
@@ -75,7 +66,7 @@ def run(
     out = Path(out_dir) if out_dir else default_run_dir(llm.name)
     out.mkdir(parents=True, exist_ok=True)
     idx.warm_up()
-    golds = _gold_spans(idx, questions)
+    golds = gold_spans(idx, questions)
     rows = []
     with (out / "questions.jsonl").open("w", encoding="utf-8") as fh:
         for q in tqdm(questions, desc="questions", unit="q", disable=not progress):
@@ -98,40 +89,12 @@ def run(
     return out
 
 
-def _gold_spans(idx: Index, questions: list[Question]) -> dict[str, list[GoldSpan]]:
-    """Each gold quote located in its indexed article (by file stem), as character offsets."""
-    by_stem: dict[str, str] = {}
-    for path in idx.manifest.all_paths():
-        doc_id = idx.manifest.doc_for_path(path)
-        if doc_id:
-            by_stem[Path(path).stem] = doc_id
-    out: dict[str, list[GoldSpan]] = {}
-    for q in questions:
-        spans = []
-        for gold in q.passages:
-            doc_id = by_stem.get(gold.article) or next(
-                (d for s, d in by_stem.items() if s.startswith(gold.article)), None)
-            text = idx.document_text(doc_id) if doc_id else None
-            start = text.find(gold.quote) if text else -1
-            if doc_id and start >= 0:
-                spans.append(GoldSpan(gold.article, doc_id, start, start + len(gold.quote)))
-            else:
-                print(f"warning: {q.id}: gold quote not found in article {gold.article!r}", file=sys.stderr)
-        out[q.id] = spans
-    return out
-
-
-def _relevant(hit: Hit, golds: list[GoldSpan]) -> bool:
-    return any(hit.doc_id == g.doc_id and metrics.span_overlap(hit.start, hit.end, g.start, g.end) >= 0.5
-               for g in golds)
-
-
 def score_question(idx: Index, q: Question, golds: list[GoldSpan], llm: Backend, judge: Judge, k: int) -> dict:
     """Answer one question and score retrieval, the answer, its citations and its faithfulness."""
     hits = idx.search(q.question, k=max(k, *RETRIEVAL_KS))
-    relevant = [_relevant(h, golds) for h in hits]
-    rank = metrics.rank_of_first(relevant) if golds else None
-    found_docs = {h.doc_id for h, ok in zip(hits[:k], relevant[:k], strict=True) if ok}
+    found = [relevant(h, golds) for h in hits]
+    rank = metrics.rank_of_first(found) if golds else None
+    found_docs = {h.doc_id for h, ok in zip(hits[:k], found[:k], strict=True) if ok}
     gold_docs = {g.doc_id for g in golds}
     started = time.perf_counter()
     answer = answer_from(idx, q.question, backend=llm, k=k)
@@ -141,7 +104,8 @@ def score_question(idx: Index, q: Question, golds: list[GoldSpan], llm: Backend,
         "id": q.id, "question": q.question, "kind": q.kind, "answerable": q.answerable, "gold_answer": q.answer,
         "answer": answer.text, "refused": answer.refused, "latency_s": round(latency, 3),
         "retrieved": [{"article": Path(h.path or "").stem, "start": h.start, "end": h.end,
-                       "score": round(h.score, 4), "gold": ok} for h, ok in zip(hits, relevant, strict=True)],
+                       "score": round(h.score, 4), "also_in": [Path(p.path or "").stem for p in h.also_in], "gold": ok}
+                      for h, ok in zip(hits, found, strict=True)],
         "gold_rank": rank,
         "gold_articles_found": len(found_docs) / len(gold_docs) if gold_docs else None,
         "citations": [{"number": c.number, "article": Path(c.path or "").stem, "start": c.start, "end": c.end}

@@ -29,8 +29,8 @@ def count_tokens(text: str) -> int:
 class ChunkConfig:
     """Chunk size and overlap, in tokens (see ``count_tokens``)."""
 
-    size: int = 120
-    overlap: int = 30
+    size: int = 200
+    overlap: int = 50
 
     def __post_init__(self) -> None:
         if self.size < 8:

@@ -1,8 +1,11 @@
-"""Search filters -> Chroma ``where`` clauses, checked before they reach the store."""
+"""Search filters: checked once, then turned into a Chroma ``where`` clause (dense side, pushed down
+to the store) and into a mask over the in-memory BM25 corpus (lexical side), with the same meaning."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from index.errors import ConfigError
@@ -16,28 +19,84 @@ def date_number(iso: str) -> int:
     return int(iso.replace("-", ""))
 
 
-def to_where(filters: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """Turn ``{"source": "CNN", "since": "2025-02-01"}`` into a Chroma where clause.
+@dataclass(frozen=True)
+class Filters:
+    """Validated filters. ``since``/``until`` are inclusive date numbers (see ``date_number``)."""
+
+    sources: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()
+    since: int | None = None
+    until: int | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.sources or self.doc_ids or self.since is not None or self.until is not None)
+
+    def where(self) -> dict[str, Any] | None:
+        """The Chroma ``where`` clause, or None for no filter."""
+        clauses: list[dict[str, Any]] = []
+        for key, values in (("source", self.sources), ("doc_id", self.doc_ids)):
+            if values:
+                clauses.append({key: values[0]} if len(values) == 1 else {key: {"$in": list(values)}})
+        if self.since is not None:
+            clauses.append({"published_num": {"$gte": self.since}})
+        if self.until is not None:
+            clauses.append({"published_num": {"$lte": self.until}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def mask(self, metas: Sequence[Mapping[str, Any]]) -> Any:
+        """A numpy bool array: which of ``metas`` (chunk metadata) pass, or None for no filter."""
+        import numpy as np
+
+        if not self:
+            return None
+        return np.fromiter((self.accepts(m) for m in metas), dtype=bool, count=len(metas))
+
+    def accepts(self, meta: Mapping[str, Any]) -> bool:
+        if self.sources and meta.get("source") not in self.sources:
+            return False
+        if self.doc_ids and meta.get("doc_id") not in self.doc_ids:
+            return False
+        num = meta.get("published_num")
+        if self.since is not None and (num is None or num < self.since):
+            return False
+        return not (self.until is not None and (num is None or num > self.until))
+
+
+def parse_filters(filters: Mapping[str, Any] | None) -> Filters:
+    """Check ``{"source": "CNN" | [...], "doc_id": ..., "since": "2025-02-01", "until": ...}``.
 
     ``source`` and ``doc_id`` take a string or a list of strings; ``since``/``until`` take dates
     (inclusive) and match only articles whose publication date is known.
     """
     if not filters:
-        return None
-    clauses: list[dict[str, Any]] = []
+        return Filters()
+    out: dict[str, Any] = {}
     for key, value in filters.items():
         if value is None:
             continue
         if key not in FILTER_KEYS:
             raise ConfigError(f"Unknown filter {key!r}; known filters: {', '.join(FILTER_KEYS)}")
         if key in ("source", "doc_id"):
-            values = [value] if isinstance(value, str) else list(value)
-            clauses.append({key: values[0]} if len(values) == 1 else {key: {"$in": values}})
+            values = (value,) if isinstance(value, str) else tuple(value)
+            out["sources" if key == "source" else "doc_ids"] = values
         else:
-            iso = parse_date(str(value))
+            iso = _iso(str(value))
             if iso is None:
                 raise ConfigError(f"Filter {key}={value!r} is not a date; write it as YYYY-MM-DD")
-            clauses.append({"published_num": {"$gte" if key == "since" else "$lte": date_number(iso)}})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+            out[key] = date_number(iso)
+    return Filters(**out)
+
+
+def _iso(value: str) -> str | None:
+    """A filter date: ISO ``YYYY-MM-DD`` as given (any year), else the usual written forms."""
+    try:
+        return date.fromisoformat(value.strip()[:10]).isoformat()
+    except ValueError:
+        return parse_date(value)
+
+
+def to_where(filters: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Turn ``{"source": "CNN", "since": "2025-02-01"}`` into a Chroma where clause."""
+    return parse_filters(filters).where()

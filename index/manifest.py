@@ -74,6 +74,15 @@ class Manifest:
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
+    def generation(self) -> int:
+        """A counter that changes whenever documents are added or removed (readers rebuild caches on change)."""
+        return int(self.get_meta("generation") or 0)
+
+    @staticmethod
+    def _bump(db: sqlite3.Connection) -> None:
+        db.execute("INSERT INTO meta(key, value) VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE "
+                   "SET value = CAST(value AS INTEGER) + 1")
+
     def doc_for_path(self, path: str) -> str | None:
         rows = self._query("SELECT doc_id FROM files WHERE path = ?", (path,))
         return str(rows[0][0]) if rows else None
@@ -108,6 +117,7 @@ class Manifest:
                  row.n_chunks, time.time()),
             )
             db.execute("INSERT OR REPLACE INTO files(path, doc_id) VALUES (?, ?)", (path, row.doc_id))
+            self._bump(db)
 
     def remove_path(self, path: str) -> str | None:
         """Forget ``path``; returns the doc_id it pointed at when no other file still does."""
@@ -116,9 +126,11 @@ class Manifest:
             if row is None:
                 return None
             db.execute("DELETE FROM files WHERE path = ?", (path,))
+            self._bump(db)
             still = db.execute("SELECT 1 FROM files WHERE doc_id = ? LIMIT 1", (row[0],)).fetchone()
             return None if still else str(row[0])
 
     def remove_doc(self, doc_id: str) -> None:
         with self.transaction() as db:
             db.execute("DELETE FROM docs WHERE doc_id = ? AND doc_id NOT IN (SELECT doc_id FROM files)", (doc_id,))
+            self._bump(db)

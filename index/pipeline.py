@@ -13,30 +13,36 @@ from index import cleaning, metadata
 from index.chunking import ChunkConfig, chunk_text
 from index.embedding import Embedder, get_embedder
 from index.errors import ConfigError, EmptyIndexError
-from index.filters import date_number, to_where
+from index.filters import date_number, parse_filters
 from index.loading import DEFAULT_MAX_BYTES, RawFile, Skip, discover, read
 from index.manifest import DocRow, Manifest
 from index.paths import resolve_index_dir
+from index.query import QueryHints
+from index.rerank import Reranker
+from index.search import SearchConfig, Searcher
 from index.store import ChromaStore
 from index.types import Article, Hit, IngestReport
 
-CLEANER_VERSION = "clean-v1"
+CLEANER_VERSION = "clean-v2"  # v2: front matter, URLs, dateparser dates
 
 
 def prepare(raw: RawFile) -> Article | Skip:
     """Clean a file's text and read its metadata; a file with no article text left is skipped."""
     title = source = published = url = None
+    front = metadata.Meta()
     body = raw.text
     if raw.kind == "html":
         ex = cleaning.extract_html(raw.text)
         body, title, source, url = ex.text, ex.title, ex.source, ex.url
         published = metadata.parse_date(ex.published) if ex.published else None
-    elif raw.kind == "markdown":
-        body = cleaning.markdown_to_text(raw.text)
+    else:  # front matter comes off first, so its lines never reach the indexed text
+        front, body = metadata.split_front_matter(raw.text)
+        if raw.kind == "markdown":
+            body = cleaning.markdown_to_text(body)
     text = cleaning.clean_text(body)
     if not text:
         return Skip(raw.path, "no article text left after removing page debris")
-    meta = metadata.from_text(body, text)
+    meta = front.fill(metadata.from_text(body, text))
     return Article(
         path=raw.path,
         doc_id=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
@@ -44,7 +50,7 @@ def prepare(raw: RawFile) -> Article | Skip:
         title=title or meta.title,
         source=source or meta.source,
         published=published or meta.published,
-        url=url,
+        url=url or meta.url,
     )
 
 
@@ -72,12 +78,15 @@ class Index:
         *,
         embedder: Embedder | None = None,
         chunking: ChunkConfig | None = None,
+        search: SearchConfig | None = None,
+        reranker: Reranker | None = None,
     ) -> None:
         self.dir = resolve_index_dir(index_dir)
         self.embedder = embedder or get_embedder()
         self.chunking = chunking or ChunkConfig()
         self.manifest = Manifest(self.dir / "manifest.sqlite3")
         self.store = ChromaStore(self.dir / "chroma", self.embedder.name)
+        self.searcher = Searcher(self.store, self.embedder, self.manifest, config=search, reranker=reranker)
 
     @property
     def signature(self) -> str:
@@ -144,7 +153,7 @@ class Index:
         vectors = self.embedder.embed_batch([c.text for c in chunks])
         base = {
             "doc_id": article.doc_id, "title": article.title, "source": article.source,
-            "published": article.published, "path": article.path,
+            "published": article.published, "path": article.path, "url": article.url,
             "published_num": date_number(article.published) if article.published else None,
         }
         self.store.delete_doc(article.doc_id)  # a re-chunk with other settings must not leave old chunks
@@ -180,23 +189,25 @@ class Index:
         return self.manifest.counts()[0] == 0
 
     def search(self, query: str, *, k: int = 5, filters: Mapping[str, Any] | None = None) -> list[Hit]:
-        """The ``k`` passages closest in meaning to ``query``, best first."""
+        """The ``k`` best passages for ``query``, best first (hybrid search; see ``index.search``).
+
+        Args:
+            query: the question.
+            k: how many hits.
+            filters: ``{"source": "CNN" | [...], "since": "2025-02-01", "until": "2025-02-28"}``.
+        """
         if not query or not query.strip():
             raise ConfigError("The question is empty: ask something about the articles.")
         if k < 1:
             raise ConfigError(f"k must be at least 1, got {k}")
-        where = to_where(filters)
+        parse_filters(filters)  # a bad filter is reported before anything else
         if self.is_empty():
             raise EmptyIndexError(self.dir)
-        rows = self.store.query(self.embedder.embed(query), k, where)
-        return [
-            Hit(
-                text=r.text, score=round(1.0 - r.distance, 6), doc_id=r.meta["doc_id"],
-                start=int(r.meta["start"]), end=int(r.meta["end"]), title=r.meta.get("title"),
-                source=r.meta.get("source"), published=r.meta.get("published"), path=r.meta.get("path"),
-            )
-            for r in rows
-        ]
+        return self.searcher.search(query, k, filters)
+
+    def hints(self, query: str) -> QueryHints:
+        """The outlet and days ``query`` names, as search will read them (for showing to the user)."""
+        return self.searcher.hints(query)
 
     def document_text(self, doc_id: str) -> str | None:
         row = self.manifest.doc(doc_id)

@@ -23,6 +23,7 @@ class StoredChunk:
     text: str
     meta: dict[str, Any]
     distance: float
+    vector: Any = None
 
 
 def _client(path: Path) -> Any:
@@ -73,15 +74,38 @@ class ChromaStore:
         return len(ids)
 
     def query(self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None) -> list[StoredChunk]:
-        n = min(k, self.count())
-        if n <= 0:
+        """The ``k`` nearest chunks (cosine distance), with their vectors; ``where`` is a Chroma filter."""
+        if k <= 0:
             return []
-        res = self.collection.query(
-            query_embeddings=[list(vector)], n_results=n, where=where or None,
-            include=["documents", "metadatas", "distances"],
+        res = self.collection.query(  # asking for more than the collection holds returns what there is
+            query_embeddings=[[float(x) for x in vector]], n_results=k, where=where or None,
+            include=["documents", "metadatas", "distances", "embeddings"],
         )
         return [
-            StoredChunk(id=i, text=d, meta=dict(m or {}), distance=float(dist))
-            for i, d, m, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0],
-                                     strict=True)
+            StoredChunk(id=i, text=d, meta=dict(m or {}), distance=float(dist), vector=v)
+            for i, d, m, dist, v in zip(res["ids"][0], res["documents"][0], res["metadatas"][0],
+                                        res["distances"][0], res["embeddings"][0], strict=True)
         ]
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, Any]:
+        """Stored vectors by chunk id (ids not in the store are left out)."""
+        if not ids:
+            return {}
+        got = self.collection.get(ids=list(ids), include=["embeddings"])
+        return dict(zip(got["ids"], got["embeddings"], strict=True))
+
+    def all_chunks(self, batch: int = 5000) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+        """Every chunk's id, text and metadata (paged, so a big collection is not read in one call)."""
+        ids: list[str] = []
+        texts: list[str] = []
+        metas: list[dict[str, Any]] = []
+        offset = 0
+        while True:
+            got = self.collection.get(include=["documents", "metadatas"], limit=batch, offset=offset)
+            if not got["ids"]:
+                break
+            ids += got["ids"]
+            texts += [d or "" for d in got["documents"]]
+            metas += [dict(m or {}) for m in got["metadatas"]]
+            offset += len(got["ids"])
+        return ids, texts, metas

@@ -42,7 +42,11 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Passage:
-    """A stretch of an article: ``text`` is ``cleaned_article_text[start:end]`` of document ``doc_id``."""
+    """A stretch of an article: ``text`` is ``cleaned_article_text[start:end]`` of document ``doc_id``.
+
+    ``also_in`` lists the same (or nearly the same) text in other articles, e.g. a wire story
+    several outlets carry; ``sources_count`` is how many articles say it.
+    """
 
     text: str
     doc_id: str
@@ -52,22 +56,44 @@ class Passage:
     source: str | None = None
     published: str | None = None
     path: str | None = None
+    url: str | None = None
+    also_in: tuple[Passage, ...] = ()  # the same text in other articles (see ``Hit``)
+
+    @property
+    def sources_count(self) -> int:
+        """How many distinct articles carry this passage (itself included)."""
+        return len({self.doc_id, *(p.doc_id for p in self.also_in)})
 
     @property
     def chunk_id(self) -> str:
         return chunk_id(self.doc_id, self.start, self.end)
 
+    @property
+    def label(self) -> str:
+        """How to name the article to a reader: its outlet, else its title, else its file name."""
+        from pathlib import PurePath
+
+        return self.source or self.title or (PurePath(self.path).stem if self.path else self.doc_id)
+
 
 @dataclass(frozen=True, kw_only=True)
 class Hit(Passage):
-    """A passage returned by search, with its similarity ``score`` (cosine, higher is closer).
+    """A passage returned by search.
+
+    ``score`` is the fused ranking score (higher is better; hits come sorted by it);
+    ``similarity`` is the cosine similarity of passage and question (comparable across
+    questions, which is what thresholds use); ``lexical`` is the passage's BM25 score.
+    ``also_in`` holds passages of *other* articles that say the same thing (syndicated or
+    near-duplicate text), so the passage is shown once and credited to every outlet.
 
     Example:
         >>> hit = search("Who chaired the meeting?")[0]
-        >>> print(hit.score, hit.title, hit.text[:80])
+        >>> print(hit.score, hit.title, hit.text[:80], [p.label for p in hit.also_in])
     """
 
     score: float
+    similarity: float | None = None
+    lexical: float | None = None
 
 
 @dataclass

@@ -10,6 +10,7 @@ from typing import Any
 
 from index import Index, IngestReport, resolve_index_dir
 from index.loading import DEFAULT_MAX_BYTES
+from index.rerank import Reranker
 from index.types import Hit
 from rag.backends import DEFAULT_BACKEND, Backend, get_backend
 from rag.citations import parse_citations
@@ -21,15 +22,18 @@ _open: dict[Path, Index] = {}
 _open_lock = threading.Lock()
 
 
-def open_index(index_dir: PathLike | None = None) -> Index:
+def open_index(index_dir: PathLike | None = None, *, reranker: Reranker | None = None) -> Index:
     """The index at ``index_dir`` (default: ``RAG_INDEX_DIR``, else the per-user data folder).
 
-    Opened once per folder per process, so the embedding model loads once.
+    Opened once per folder per process, so the embedding model loads once. ``reranker``, when
+    given, becomes the index's reranking stage (e.g. ``get_reranker("cross-encoder", model_path=...)``).
     """
     path = resolve_index_dir(index_dir)
     with _open_lock:
         if path not in _open:
             _open[path] = Index(path)
+        if reranker is not None:
+            _open[path].searcher.reranker = reranker
         return _open[path]
 
 

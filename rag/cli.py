@@ -123,11 +123,12 @@ def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
            "openai_api_key_env": args.api_key_env}
     settings = settings.model_copy(update={k: v for k, v in cli.items() if v is not None})
     backend = get_backend(name, **settings.backend_options(name))
-    idx = open_index(settings.index_dir)
+    idx = open_index(settings.index_dir, reranker=settings.build_reranker())
     if not idx.is_empty():  # an empty index fails fast below, without loading the model
         idx.warm_up()  # so the time printed below is the answer's, not the model load's
     started = time.perf_counter()
     answer = answer_from(idx, args.question, backend=backend, k=args.k or settings.k, filters=_filters(args))
+    _print_hints(idx, args.question, args)
     seconds = time.perf_counter() - started
     if args.json:
         print(json.dumps({**asdict(answer), "seconds": round(seconds, 3)}, indent=2, ensure_ascii=False))
@@ -159,16 +160,29 @@ def _print_source(c: Any) -> None:
     from rag.prompt import describe
 
     print(f"[{c.number}] {describe(c)}")
+    if c.url:
+        print(f"    {c.url}")
     print(textwrap.indent(textwrap.fill(" ".join(c.text.split()), 100), "    "))
 
 
-def cmd_search(args: argparse.Namespace, settings: Any) -> int:
-    from rag.api import search
+def _print_hints(idx: Any, question: str, args: argparse.Namespace) -> None:
+    """Say how the question's own outlet or date shaped the search (not in --json output)."""
+    if args.json:
+        return
+    notes = [n for n in idx.hints(question).notes if not (args.source and n.startswith("narrowed"))]
+    if notes:
+        print(f"({'; '.join(notes)})\n")
 
+
+def cmd_search(args: argparse.Namespace, settings: Any) -> int:
+    from rag.api import open_index, search
+
+    open_index(settings.index_dir, reranker=settings.build_reranker())
     hits = search(args.query, k=args.k or settings.k, index_dir=settings.index_dir, filters=_filters(args))
     if args.json:
         print(json.dumps([asdict(h) for h in hits], indent=2, ensure_ascii=False))
         return 0
+    _print_hints(open_index(settings.index_dir), args.query, args)
     for n, hit in enumerate(hits, 1):
         print(f"{hit.score:.3f}  ", end="")
         _print_source(_as_citation(n, hit))
@@ -188,6 +202,9 @@ def cmd_info(args: argparse.Namespace, settings: Any) -> int:
     print(f"outlets:    {', '.join(info.sources) or '(none known)'}")
     print(f"embedder:   {info.embedder} (sentence-transformers, bundled)")
     print(f"chunking:   {idx.chunking.size} tokens, {idx.chunking.overlap} overlap")
+    cfg = idx.searcher.config
+    print(f"search:     hybrid (dense {cfg.dense_weight:g} + BM25 {1 - cfg.dense_weight:g}, MMR {cfg.mmr_lambda:g}), "
+          f"reranker {settings.reranker}")
     model = f" ({_model_line(settings)})" if settings.backend != "extractive" else ""
     print(f"backend:    {settings.backend}{model}")
     if info.documents == 0:

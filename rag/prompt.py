@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from index.types import Hit
+from index.types import Hit, Passage
 
 REFUSAL = "The articles don't say."
 
@@ -27,11 +27,20 @@ _REFUSAL_RE = re.compile(
 )
 
 
-def describe(hit: Hit) -> str:
-    """"Title — Outlet, 2025-02-12" with whatever parts are known."""
+def describe(hit: Passage) -> str:
+    """"Title — Outlet, 2025-02-12; also reported by CNN (2 sources)" with whatever parts are known."""
     parts = [p for p in (hit.title, hit.source) if p]
     label = " — ".join(parts) if parts else (hit.path.rsplit("/", 1)[-1] if hit.path else hit.doc_id)
-    return f"{label}, {hit.published}" if hit.published else label
+    label = f"{label}, {hit.published}" if hit.published else label
+    return f"{label}; {corroboration(hit)}" if hit.also_in else label
+
+
+def corroboration(hit: Passage) -> str:
+    """"also reported by Al Jazeera, Example Wire (3 sources)", or "" when no other article carries the passage."""
+    if not hit.also_in:
+        return ""
+    others = list(dict.fromkeys(p.label for p in hit.also_in))
+    return f"also reported by {', '.join(others)} ({hit.sources_count} sources)"
 
 
 def build_messages(question: str, passages: Sequence[Hit]) -> list[dict[str, str]]:

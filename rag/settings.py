@@ -27,6 +27,15 @@ class Settings(BaseSettings):
     openai_model: str = Field("default", description="model name to ask the server for")
     openai_api_key_env: str = Field("OPENAI_API_KEY", description="variable holding the API key ('' = no key)")
     openai_timeout: float = Field(120.0, gt=0, description="seconds to wait for the server's reply")
+    reranker: str = Field("none", description="reranking stage: none, or cross-encoder (needs reranker_model)")
+    reranker_model: Path | None = Field(None, description="folder of a sentence-transformers CrossEncoder on disk")
+
+    def build_reranker(self) -> Any:
+        """The reranker these settings name (``none`` unless set)."""
+        from index.rerank import get_reranker
+
+        options = {"model_path": self.reranker_model} if self.reranker != "none" else {}
+        return get_reranker(self.reranker, **options)
 
     def backend_options(self, name: str) -> dict[str, Any]:
         """Constructor arguments for the backend registered as ``name``."""

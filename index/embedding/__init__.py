@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from index.embedding.base import Embedder
-from index.errors import ConfigError
+from index.registry import build
 
 EMBEDDERS = {
     "minilm": "index.embedding.minilm:MiniLMEmbedder",
@@ -14,14 +14,8 @@ DEFAULT_EMBEDDER = "minilm"
 
 def get_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder:
     """Build an embedder by registry name."""
-    import importlib
-
-    try:
-        target = EMBEDDERS[name]
-    except KeyError:
-        raise ConfigError(f"Unknown embedder {name!r}; known: {', '.join(sorted(EMBEDDERS))}") from None
-    module, cls = target.split(":")
-    return getattr(importlib.import_module(module), cls)()
+    embedder: Embedder = build(EMBEDDERS, "embedder", name)
+    return embedder
 
 
 __all__ = ["Embedder", "get_embedder", "EMBEDDERS", "DEFAULT_EMBEDDER"]

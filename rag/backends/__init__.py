@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from index.registry import build
 from rag.backends.base import Backend, ChatBackend
-from rag.registry import build
 
 BACKENDS = {
     "extractive": "rag.backends.extractive:ExtractiveBackend",

@@ -20,7 +20,7 @@ DEFAULT_JUDGE = "offline"
 
 def get_judge(name: str, **options: Any) -> Judge:
     """Build the judge registered as ``name`` with ``options`` as constructor arguments."""
-    from rag.registry import build
+    from index.registry import build
 
     judge: Judge = build(JUDGES, "judge", name, **options)
     return judge

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,7 +26,12 @@ def test_ingest_ask_info(tmp_path: Path) -> None:
     assert out.returncode == 0 and "5 added" in out.stdout
     out = rag("ask", "Which country led the Ukraine Defense Contact Group meeting for the first time?", env=env)
     assert out.returncode == 0, out.stderr
-    assert "Sources:" in out.stdout and "[1]" in out.stdout
+    assert "Sources:" in out.stdout and "UK" in out.stdout
+    cited = re.findall(r"\[(\d)\]", out.stdout.split("Sources:")[0])
+    assert cited and all(f"\n[{n}] " in out.stdout for n in cited), "every [n] in the answer is listed as a source"
+    hinted = rag("search", "What did Al Jazeera report about NATO membership?", "-k", "3", env=env)
+    assert "narrowed to Al Jazeera (named in the question)" in hinted.stdout
+    assert hinted.stdout.count("Al Jazeera") >= 3 + 1
     info = rag("info", env=env)
     assert "documents:  5" in info.stdout and "Al Jazeera" in info.stdout
     bad = rag("ingest", str(tmp_path / "missing.txt"), env=env)

@@ -1,0 +1,203 @@
+"""Hybrid search: dense (Chroma) + BM25 (bm25s), fused, syndicated copies grouped, reranked, diversified.
+
+    question ──► query hints (outlet named? day named?)            index.query
+       ├──► dense top-N from Chroma, filters pushed down as ``where``   index.store
+       └──► BM25 top-N over the same chunks, filters as a mask         index.lexical
+    pool ──► fused score (+ day boost)                              index.fusion
+         ──► copies across articles folded into one hit (``also_in``)   index.syndication
+         ──► reranker (pluggable; none by default)                   index.rerank
+         ──► MMR picks k varied hits                                 index.fusion
+
+The defaults in ``SearchConfig`` were chosen on the gold questions by ``bench/retrieval.py``;
+the README has the table behind them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from index.embedding import Embedder
+from index.filters import Filters, parse_filters
+from index.fusion import fuse, mmr
+from index.lexical import LexicalIndex, tokenize
+from index.manifest import Manifest
+from index.query import QueryHints, understand
+from index.rerank import NoRerank, Reranker
+from index.store import ChromaStore
+from index.syndication import group
+from index.types import Hit, Passage
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """How search ranks. ``hybrid=False, group=False, mmr_lambda=1, query_hints=False`` is plain dense search."""
+
+    candidates: int = 30  # dense top-N and BM25 top-N make the pool
+    hybrid: bool = True
+    fusion: str = "linear"  # or "rrf"
+    dense_weight: float = 0.4
+    rrf_k: int = 60
+    mmr_lambda: float = 0.85  # 1.0 = no diversity step
+    group: bool = True
+    group_cosine: float = 0.92
+    group_containment: float = 0.5
+    day_boost: float = 0.1
+    query_hints: bool = True
+    rerank_top: int = 20  # how many fused candidates the reranker sees
+    lexical_scope: str = "pool"  # BM25 statistics from the candidate pool, or "corpus"-wide
+
+
+DENSE_ONLY = SearchConfig(hybrid=False, group=False, mmr_lambda=1.0, query_hints=False)
+
+
+@dataclass
+class _Corpus:
+    """Every stored chunk's id, text and metadata, and BM25 over them; rebuilt when the index changes."""
+
+    generation: int
+    ids: list[str]
+    texts: list[str]
+    metas: list[dict[str, Any]]
+    lexical: LexicalIndex
+    position: dict[str, int] = field(default_factory=dict)
+    masks: dict[Filters, Any] = field(default_factory=dict)
+
+    def mask(self, filters: Filters) -> Any:
+        if filters not in self.masks:
+            if len(self.masks) > 64:
+                self.masks.clear()
+            self.masks[filters] = filters.mask(self.metas)
+        return self.masks[filters]
+
+
+@dataclass
+class _Candidate:
+    id: str
+    text: str
+    meta: dict[str, Any]
+    vector: Any
+    similarity: float = 0.0
+    lexical: float = 0.0
+    score: float = 0.0
+
+
+class Searcher:
+    """Runs the search pipeline over one store; safe to share between threads."""
+
+    def __init__(self, store: ChromaStore, embedder: Embedder, manifest: Manifest, *,
+                 config: SearchConfig | None = None, reranker: Reranker | None = None) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.manifest = manifest
+        self.config = config or SearchConfig()
+        self.reranker = reranker or NoRerank()
+        self._corpus_cache: _Corpus | None = None
+        self._lock = threading.Lock()
+
+    def hints(self, query: str) -> QueryHints:
+        """The outlet and days ``query`` names (empty when query hints are off)."""
+        if not self.config.query_hints:
+            return QueryHints()
+        return understand(query, self.manifest.sources())
+
+    def search(self, query: str, k: int, filters: Mapping[str, Any] | None = None) -> list[Hit]:
+        chosen = parse_filters(filters)
+        hints = self.hints(query)
+        if hints.sources and not chosen.sources:
+            narrowed = self._search(query, k, dataclasses.replace(chosen, sources=hints.sources), hints)
+            if narrowed:
+                return narrowed
+        return self._search(query, k, chosen, hints)
+
+    # ---- steps ---------------------------------------------------------------------------------
+
+    def _corpus(self) -> _Corpus:
+        generation = self.manifest.generation()
+        with self._lock:
+            if self._corpus_cache is None or self._corpus_cache.generation != generation:
+                ids, texts, metas = self.store.all_chunks()
+                self._corpus_cache = _Corpus(generation, ids, texts, metas, LexicalIndex(texts),
+                                             {cid: i for i, cid in enumerate(ids)})
+            return self._corpus_cache
+
+    def _pool(self, query: str, qv: Any, n: int, filters: Filters) -> list[_Candidate]:
+        import numpy as np
+
+        pool = {r.id: _Candidate(r.id, r.text, r.meta, np.asarray(r.vector, dtype=np.float32))
+                for r in self.store.query(qv, n, filters.where())}
+        if not self.config.hybrid:
+            return list(pool.values())
+        corpus = self._corpus()
+        scores = corpus.lexical.scores(query)
+        mask = corpus.mask(filters)
+        masked = scores if mask is None else np.where(mask, scores, 0.0)
+        top = [i for i in np.argsort(-masked, kind="stable")[:n] if masked[i] > 0]
+        missing = [corpus.ids[i] for i in top if corpus.ids[i] not in pool]
+        vectors = self.store.vectors(missing)
+        for i in top:
+            cid = corpus.ids[i]
+            if cid not in pool and cid in vectors:
+                pool[cid] = _Candidate(cid, corpus.texts[i], corpus.metas[i], np.asarray(vectors[cid], np.float32))
+        out = list(pool.values())
+        positions = [corpus.position.get(c.id) for c in out]
+        if self.config.lexical_scope == "pool":
+            docs = [corpus.lexical.tokens[i] if i is not None else tokenize(c.text) for c, i in zip(out, positions,
+                                                                                                   strict=True)]
+            local = LexicalIndex.pool_scores(query, docs)
+            for c, score in zip(out, local, strict=True):
+                c.lexical = float(score)
+        else:
+            for c, i in zip(out, positions, strict=True):
+                c.lexical = float(scores[i]) if i is not None else 0.0
+        return out
+
+    def _search(self, query: str, k: int, filters: Filters, hints: QueryHints) -> list[Hit]:
+        import numpy as np
+
+        cfg = self.config
+        qv = np.asarray(self.embedder.embed(query), dtype=np.float32)
+        pool = self._pool(query, qv, max(cfg.candidates, k), filters)
+        if not pool:
+            return []
+        vectors = np.stack([c.vector for c in pool])
+        similarity = np.einsum("ij,j->i", vectors, qv)  # not BLAS: see fusion.cosines
+        lexical = np.array([c.lexical for c in pool])
+        fused = fuse(similarity, lexical, method=cfg.fusion, dense_weight=cfg.dense_weight, rrf_k=cfg.rrf_k) \
+            if cfg.hybrid else similarity.astype(np.float64)
+        for c, sim, score in zip(pool, similarity, fused, strict=True):
+            c.similarity, c.score = float(sim), float(score) + self._day_boost(c, hints)
+        pool.sort(key=lambda c: -c.score)
+        groups = group([c.meta.get("doc_id", "") for c in pool], [c.text for c in pool],
+                       np.stack([c.vector for c in pool]), min_cosine=cfg.group_cosine,
+                       min_containment=cfg.group_containment) if cfg.group else [[i] for i in range(len(pool))]
+        by_id = {c.id: c for c in pool}
+        hits = [_hit(pool[g[0]], tuple(_passage(pool[j]) for j in g[1:])) for g in groups]
+        head = self.reranker.rerank(query, hits[:cfg.rerank_top]) + hits[cfg.rerank_top:]
+        relevance = np.array([h.score for h in head])
+        relevance = (relevance - relevance.min()) / max(float(np.ptp(relevance)), 1e-9)
+        order = mmr(relevance, np.stack([by_id[h.chunk_id].vector for h in head]), k, lam=cfg.mmr_lambda)
+        return [head[i] for i in order]
+
+    def _day_boost(self, c: _Candidate, hints: QueryHints) -> float:
+        if not hints.days:
+            return 0.0
+        if any(d.matches(c.meta.get("published")) or d.mentioned_in(c.text) for d in hints.days):
+            return self.config.day_boost
+        return 0.0
+
+
+def _passage(c: _Candidate) -> Passage:
+    m = c.meta
+    return Passage(text=c.text, doc_id=m.get("doc_id", ""), start=int(m.get("start", 0)), end=int(m.get("end", 0)),
+                   title=m.get("title"), source=m.get("source"), published=m.get("published"), path=m.get("path"),
+                   url=m.get("url"))
+
+
+def _hit(c: _Candidate, also_in: tuple[Passage, ...]) -> Hit:
+    p = _passage(c)
+    return Hit(**{f.name: getattr(p, f.name) for f in dataclasses.fields(Passage)} | {"also_in": also_in},
+               score=round(c.score, 6), similarity=round(c.similarity, 6), lexical=round(c.lexical, 4))

@@ -1,0 +1,105 @@
+"""Hybrid search end to end on a real Chroma with the FAKE hash embedder: filters, query hints,
+syndicated copies folded into one hit, and the BM25 side following index changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index import Index
+from index.errors import ConfigError
+
+AJ_BODY_MARK = "The US secretary of defense has signalled a major shift"
+
+
+def syndicated_copy(articles: Path, outlet: str = "Example Wire", date: str = "2025-02-13") -> Path:
+    """A wire copy of the Al Jazeera article: its own front matter, header and footer, the same body."""
+    original = next(articles.glob("004_*.txt")).read_text(encoding="utf-8")
+    body = original[original.index(AJ_BODY_MARK):original.index("Source: Al Jazeera")]
+    copy = articles / "wire_copy.txt"
+    copy.write_text(f"---\nsource: {outlet}\ndate: {date}\nurl: https://wire.example/hegseth\n---\n"
+                    f"Pentagon chief reshapes Ukraine policy\n\nBy our correspondent\n\n{body}\n"
+                    f"Distributed by {outlet}.\n", encoding="utf-8")
+    return copy
+
+
+def test_source_filter_on_both_dense_and_bm25_sides(fake_index: Index, articles: Path) -> None:
+    fake_index.ingest([articles])
+    hits = fake_index.search("Hegseth NATO Ukraine security guarantees", k=10, filters={"source": "CNN"})
+    assert hits and {h.source for h in hits} == {"CNN"}
+    assert all(p.source == "CNN" for h in hits for p in h.also_in)
+
+
+def test_date_filters(fake_index: Index, articles: Path) -> None:
+    syndicated_copy(articles)
+    fake_index.ingest([articles])
+    day12 = fake_index.search("Hegseth Ukraine NATO", k=10, filters={"since": "2025-02-12", "until": "2025-02-12"})
+    assert day12 and {h.published for h in day12} == {"2025-02-12"}
+    later = fake_index.search("Hegseth Ukraine NATO", k=10, filters={"since": "2025-02-13"})
+    assert later and {h.published for h in later} == {"2025-02-13"}
+    assert fake_index.search("Hegseth", k=5, filters={"until": "1999-01-01"}) == []
+    with pytest.raises(ConfigError, match="not a date"):
+        fake_index.search("Hegseth", filters={"since": "soon"})
+
+
+def test_outlet_named_in_the_question_narrows_the_search(fake_index: Index, articles: Path) -> None:
+    fake_index.ingest([articles])
+    question = "What did Al Jazeera report about NATO membership for Ukraine?"
+    assert fake_index.hints(question).sources == ("Al Jazeera",)
+    assert {h.source for h in fake_index.search(question, k=5)} == {"Al Jazeera"}
+    explicit = fake_index.search(question, k=5, filters={"source": "CNN"})  # the caller's filter wins
+    assert {h.source for h in explicit} == {"CNN"}
+
+
+def test_day_named_in_the_question_favours_that_days_articles(fake_index: Index, tmp_path: Path) -> None:
+    folder = tmp_path / "harbour"
+    folder.mkdir()
+    body = "The harbour authority closed the northern pier after a storm damaged the breakwater."
+    for name, day in (("early", "2025-03-01"), ("late", "2025-03-05")):
+        (folder / f"{name}.txt").write_text(f"---\nsource: {name.title()} Post\ndate: {day}\n---\n"
+                                            f"Harbour news from the {name} desk\n\n{body}\n")
+    fake_index.ingest([folder])
+    for question, outlet in (("What happened at the harbour on 5 March?", "Late Post"),
+                             ("What happened at the harbour on 1 March?", "Early Post"),
+                             ("What happened at the harbour on March 2nd?", "Early Post")):  # D+1 counts
+        top = fake_index.search(question, k=1)[0]
+        assert top.source == outlet, question
+        assert {p.source for p in top.also_in} == {"Early Post", "Late Post"} - {outlet}
+
+
+def test_syndicated_copy_is_one_hit_crediting_both_outlets(fake_index: Index, articles: Path) -> None:
+    copy = syndicated_copy(articles)
+    report = fake_index.ingest([articles])
+    assert str(copy.resolve()) in report.added
+    hits = fake_index.search("Hegseth said NATO membership for Ukraine is not realistic", k=5)
+    top = hits[0]
+    outlets = {top.source, *(p.source for p in top.also_in)}
+    assert outlets == {"Al Jazeera", "Example Wire"} and top.sources_count == 2
+    wire = top if top.source == "Example Wire" else next(p for p in top.also_in if p.source == "Example Wire")
+    assert wire.url == "https://wire.example/hegseth" and wire.published == "2025-02-13"
+    # the copy's passage is not shown again as its own hit
+    shown = [(h.doc_id, h.start) for h in hits] + [(p.doc_id, p.start) for h in hits for p in h.also_in]
+    assert len(shown) == len(set(shown))
+    for h in hits:  # offsets of every member still point into its article
+        for p in (h, *h.also_in):
+            assert fake_index.document_text(p.doc_id)[p.start:p.end] == p.text
+
+
+def test_rewrites_by_different_outlets_are_not_grouped(fake_index: Index, articles: Path) -> None:
+    fake_index.ingest([articles])
+    for q in ("Who must back security guarantees for Ukraine?", "What did Hegseth say about NATO membership?",
+              "Which country led the Ukraine Defense Contact Group meeting?"):
+        assert all(not h.also_in for h in fake_index.search(q, k=10)), q
+
+
+def test_bm25_side_follows_ingest_and_prune(fake_index: Index, articles: Path) -> None:
+    fake_index.ingest([articles])
+    assert not any("zanzibarite" in h.text for h in fake_index.search("zanzibarite", k=5))
+    extra = articles / "extra.txt"
+    extra.write_text("Zanzibarite Report\n\nThe zanzibarite mineral was found near the coast in a new survey.\n")
+    fake_index.ingest([articles])
+    assert "zanzibarite" in fake_index.search("zanzibarite", k=1)[0].text
+    extra.unlink()
+    fake_index.ingest([articles], prune=True)
+    assert not any("zanzibarite" in h.text for h in fake_index.search("zanzibarite", k=5))

@@ -1,0 +1,117 @@
+"""The pieces of hybrid search, each on hand-made inputs: BM25, fusion, MMR, syndication groups,
+query hints, filters and the reranker registry."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index.errors import ConfigError
+from index.filters import parse_filters
+from index.fusion import fuse, mmr
+from index.lexical import LexicalIndex, tokenize
+from index.query import DayMention, days_in, understand
+from index.rerank import NoRerank, get_reranker
+from index.syndication import containment, group, shingles
+from index.types import Hit, Passage
+
+
+def test_tokenize_stems_and_drops_stopwords() -> None:
+    assert tokenize("The ministers are meeting in Brussels on 12 February") == [
+        "minist", "meet", "brussel", "12", "februari"]
+
+
+def test_bm25_prefers_the_rare_shared_word_and_respects_the_mask() -> None:
+    lex = LexicalIndex(["NATO allies met in Brussels", "The UDCG met in Brussels", "Weather report: rain"])
+    assert [i for i, _ in lex.top("When did the UDCG gather in Brussels?", 3)] == [1, 0]
+    assert [i for i, _ in lex.top("UDCG Brussels", 3, mask=np.array([True, False, True]))] == [0]
+    assert lex.top("zebra", 3) == [] and LexicalIndex([]).top("x", 3) == []
+
+
+def test_linear_fusion_weights_both_sides() -> None:
+    dense, bm25 = [0.9, 0.5, 0.1], [0.0, 10.0, 5.0]
+    assert np.argmax(fuse(dense, bm25, dense_weight=0.9)) == 0
+    assert np.argmax(fuse(dense, bm25, dense_weight=0.1)) == 1
+    assert np.allclose(fuse(dense, bm25, dense_weight=1.0), [1.0, 0.5, 0.0])
+
+
+def test_rrf_fusion_uses_ranks_only() -> None:
+    a = fuse([0.9, 0.8, 0.1], [1.0, 50.0, 0.0], method="rrf", dense_weight=0.5)
+    b = fuse([0.3, 0.2, 0.1], [1.0, 2.0, 0.0], method="rrf", dense_weight=0.5)
+    assert np.allclose(a, b) and a[2] == 0.0
+    with pytest.raises(ValueError, match="unknown fusion"):
+        fuse([1.0], [1.0], method="max")
+
+
+def test_mmr_skips_a_near_copy_of_what_it_already_chose() -> None:
+    vecs = np.array([[1.0, 0.0], [0.999, 0.0447], [0.0, 1.0]])
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    rel = [1.0, 0.95, 0.6]
+    assert mmr(rel, vecs, 2, lam=1.0) == [0, 1]
+    assert mmr(rel, vecs, 2, lam=0.5) == [0, 2]
+    assert mmr(rel, vecs, 5, lam=0.5) == [0, 2, 1] and mmr([], vecs[:0], 3) == []
+
+
+def test_containment_survives_shifted_boundaries() -> None:
+    story = "The defence secretary said that membership of the alliance was not a realistic outcome for Kyiv"
+    a = shingles("Header line. " + story)
+    b = shingles(story + " Other outlet footer text here")
+    assert containment(a, b) > 0.6
+    assert containment(a, shingles("A completely different sentence about the weather in Paris today")) == 0.0
+
+
+def test_group_folds_copies_from_other_articles_only() -> None:
+    vecs = np.array([[1.0, 0.0], [0.99, 0.141], [1.0, 0.0], [0.0, 1.0]])
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    groups = group(["a", "b", "a", "c"], ["x one", "y two", "x one", "z three"], vecs, min_cosine=0.95)
+    assert groups == [[0, 1], [2], [3]]  # the same article's own chunk (2) is never folded into 0
+
+
+def test_days_named_in_questions() -> None:
+    assert days_in("What did Al Jazeera report on 12 February?") == [DayMention(2, 12)]
+    assert days_in("on Feb. 13, 2025 and 2025-02-14") == [DayMention(2, 13, 2025), DayMention(2, 14, 2025)]
+    assert days_in("He spoke for 12 minutes in May") == []
+    assert days_in("on 31 February") == []  # no such day: ignored rather than crashing
+    d = DayMention(2, 12)
+    assert d.matches("2025-02-12") and d.matches("2025-02-13") and not d.matches("2025-02-14")
+    assert not d.matches(None) and not DayMention(2, 12, 2024).matches("2025-02-12")
+
+
+def test_understand_finds_known_outlets_only() -> None:
+    hints = understand("What did al-jazeera report on 12 February?", ["Al Jazeera", "CNN"])
+    assert hints.sources == ("Al Jazeera",) and hints.days == (DayMention(2, 12),)
+    assert "Al Jazeera" in hints.notes[0] and "12 February" in hints.notes[1]
+    assert understand("What did the BBC say?", ["Al Jazeera", "CNN"]).sources == ()
+    assert understand("Who is Cnnor?", ["CNN"]).sources == ()
+
+
+def test_filters_mask_and_where_agree() -> None:
+    metas = [
+        {"doc_id": "a", "source": "CNN", "published_num": 20250212},
+        {"doc_id": "b", "source": "Al Jazeera", "published_num": 20250213},
+        {"doc_id": "c"},
+    ]
+    f = parse_filters({"source": ["CNN", "Al Jazeera"], "since": "2025-02-13"})
+    assert f.mask(metas).tolist() == [False, True, False]
+    assert f.where() == {"$and": [{"source": {"$in": ["CNN", "Al Jazeera"]}}, {"published_num": {"$gte": 20250213}}]}
+    assert parse_filters({"until": "2099-12-31"}).until == 20991231
+    assert parse_filters(None).mask(metas) is None and parse_filters({}).where() is None
+    with pytest.raises(ConfigError, match="not a date"):
+        parse_filters({"since": "last week"})
+    with pytest.raises(ConfigError, match="Unknown filter"):
+        parse_filters({"outlet": "CNN"})
+
+
+def test_reranker_registry() -> None:
+    hits = [Hit(text="t", doc_id="d", start=0, end=1, score=s) for s in (0.2, 0.9)]
+    assert NoRerank().rerank("q", hits) == hits
+    with pytest.raises(ConfigError, match="known rerankers: none, cross-encoder"):
+        get_reranker("colbert")
+    with pytest.raises(ConfigError, match="No cross-encoder model folder"):
+        get_reranker("cross-encoder", model_path="/nonexistent/model")
+
+
+def test_sources_count_counts_articles() -> None:
+    copy = Passage(text="t", doc_id="b", start=0, end=1)
+    hit = Hit(text="t", doc_id="a", start=0, end=1, score=1.0, also_in=(copy, copy))
+    assert hit.sources_count == 2 and Hit(text="t", doc_id="a", start=0, end=1, score=1.0).sources_count == 1
