@@ -79,7 +79,10 @@ def parse_filters(filters: Mapping[str, Any] | None) -> Filters:
         if key not in FILTER_KEYS:
             raise ConfigError(f"Unknown filter {key!r}; known filters: {', '.join(FILTER_KEYS)}")
         if key in ("source", "doc_id"):
-            values = (value,) if isinstance(value, str) else tuple(value)
+            values = (value,) if isinstance(value, str) else tuple(value) if isinstance(value, list | tuple) else ()
+            if not values or not all(isinstance(v, str) and v for v in values):
+                raise ConfigError(f"Filter {key}={value!r} must be a name or a list of names, e.g. "
+                                  f"{{'{key}': ['CNN', 'Al Jazeera']}}")
             out["sources" if key == "source" else "doc_ids"] = values
         else:
             iso = _iso(str(value))

@@ -139,7 +139,8 @@ def _front_matter_meta(values: dict[str, str]) -> Meta:
     source, url = values.get("source"), values.get("url")
     if source and _URL.fullmatch(source):  # "source: https://..." is an address, not an outlet
         source, url = None, url or source
-    published = parse_date(values["published"]) if values.get("published") else None
+    value = values.get("published") or ""
+    published = parse_date(value) if 0 < len(value) <= MAX_DATE_TEXT else None
     return Meta(title=values.get("title") or None, source=source or None, published=published, url=_clean_url(url))
 
 
@@ -186,8 +187,14 @@ def _url(lines: list[str]) -> str | None:
     return None
 
 
+MAX_URL = 2048  # longer "addresses" are not one; also bounds the trimming loop below
+MAX_DATE_TEXT = 100  # dateparser's time grows with its input: a date is never longer than this
+
+
 def _clean_url(url: str | None) -> str | None:
     url = (url or "").strip().strip("<>")
+    if len(url) > MAX_URL:
+        return None
     while url and (url[-1] in ".,;:!?'\"]}>" or url[-1] == ")" and url.count(")") > url.count("(")):
         url = url[:-1]
     return url if re.match(r"https?://[^/\s.]+\.[^/\s]", url, re.IGNORECASE) else None

@@ -43,14 +43,19 @@ def prepare(raw: RawFile) -> Article | Skip:
     if not text:
         return Skip(raw.path, "no article text left after removing page debris")
     meta = front.fill(metadata.from_text(body, text))
+    title, source, published, url = title or meta.title, source or meta.source, published or meta.published, \
+        url or meta.url
+    # The id covers what a reader is shown: the same text credited to another outlet (a syndicated copy)
+    # is its own document, folded with the original at search time; an exact duplicate file is stored once.
+    identity = "\x1f".join([text, title or "", source or "", published or "", url or ""])
     return Article(
         path=raw.path,
-        doc_id=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
+        doc_id=hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16],
         text=text,
-        title=title or meta.title,
-        source=source or meta.source,
-        published=published or meta.published,
-        url=url or meta.url,
+        title=title,
+        source=source,
+        published=published,
+        url=url,
     )
 
 
@@ -121,6 +126,7 @@ class Index:
             self._ingest_one(path, report, max_bytes=max_bytes, encoding=encoding)
         if prune:
             self._prune(report)
+        self.searcher.refresh()
         return report
 
     def _ingest_one(self, path: Path, report: IngestReport, *, max_bytes: int, encoding: str | None) -> None:

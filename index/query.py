@@ -2,8 +2,8 @@
 
 "What did Al Jazeera report on 12 February?" names an outlet the index knows ("Al Jazeera")
 and a day. The rules, documented in the README:
-  * An outlet named in the question that matches a known source (case and punctuation
-    ignored) narrows the search to that outlet, unless the caller passed a ``source`` filter.
+  * An outlet named in the question that matches a known source (written with its capitals;
+    see ``names_outlet``) narrows the search to that outlet, unless the caller passed a ``source`` filter.
     If nothing from that outlet matches, the search runs without it.
   * A date named in the question ("12 February", "Feb. 12, 2025", "2025-02-12") favours
     articles published that day or the day after (news of day D is often published on D+1),
@@ -64,10 +64,6 @@ class QueryHints:
     notes: tuple[str, ...] = field(default=())
 
 
-def _norm(text: str) -> str:
-    return " " + " ".join(re.findall(r"[a-z0-9]+", text.lower())) + " "
-
-
 def days_in(text: str) -> list[DayMention]:
     """Every day named in ``text`` ("12 February", "Feb 12, 2025", "2025-02-12"), in order, without repeats."""
     found: list[tuple[int, DayMention]] = []
@@ -94,10 +90,30 @@ def _mention(month: str | None, day: str, year: str | None, *, month_number: int
     return DayMention(number if valid else 0, d if valid else 0, int(year) if year else None)
 
 
+def _words(text: str) -> str:
+    """Words as written (case kept), single-spaced and padded: "al-Jazeera's" -> " al Jazeera s "."""
+    return " " + " ".join(re.findall(r"[^\W_]+", text)) + " "
+
+
+def names_outlet(question: str, source: str) -> bool:
+    """Whether ``question`` names the outlet ``source``.
+
+    Outlet names are proper nouns, so they must appear with their capitals ("Al Jazeera", "Time";
+    not "what time ..."). An acronym of three or more capitals ("CNN", "BBC") may be written in
+    any case. Names of one or two letters ("US", "AP") are too ambiguous to act on.
+    """
+    name = _words(source)
+    letters = name.replace(" ", "")
+    if len(letters) <= 2:
+        return False
+    if letters.isupper() and letters.isalpha():
+        return name.lower() in _words(question).lower()
+    return name in _words(question)
+
+
 def understand(question: str, known_sources: Iterable[str]) -> QueryHints:
     """The outlets (among ``known_sources``) and days a question names."""
-    q = _norm(question)
-    sources = tuple(s for s in known_sources if len(_norm(s).strip()) >= 2 and _norm(s) in q)
+    sources = tuple(s for s in known_sources if names_outlet(question, s))
     days = tuple(days_in(question))
     notes = []
     if sources:

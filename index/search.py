@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +52,8 @@ class SearchConfig:
     lexical_scope: str = "pool"  # BM25 statistics from the candidate pool, or "corpus"-wide
 
 
+REBUILD_AFTER = 2.0  # seconds: see Searcher._corpus
+
 DENSE_ONLY = SearchConfig(hybrid=False, group=False, mmr_lambda=1.0, query_hints=False)
 
 
@@ -59,6 +62,7 @@ class _Corpus:
     """Every stored chunk's id, text and metadata, and BM25 over them; rebuilt when the index changes."""
 
     generation: int
+    built_at: float
     ids: list[str]
     texts: list[str]
     metas: list[dict[str, Any]]
@@ -67,11 +71,12 @@ class _Corpus:
     masks: dict[Filters, Any] = field(default_factory=dict)
 
     def mask(self, filters: Filters) -> Any:
-        if filters not in self.masks:
+        found = self.masks.get(filters)
+        if found is None:
             if len(self.masks) > 64:
                 self.masks.clear()
-            self.masks[filters] = filters.mask(self.metas)
-        return self.masks[filters]
+            found = self.masks[filters] = filters.mask(self.metas)
+        return found
 
 
 @dataclass
@@ -115,14 +120,33 @@ class Searcher:
 
     # ---- steps ---------------------------------------------------------------------------------
 
+    def refresh(self) -> None:
+        """Rebuild the BM25 corpus on the next search, however recent the last build (ingest calls this)."""
+        cache = self._corpus_cache
+        if cache is not None:
+            cache.built_at = 0.0
+
     def _corpus(self) -> _Corpus:
+        """The BM25 corpus, rebuilt when the index changed.
+
+        While an ingest is writing, every file changes the index; rebuilding for each would stall
+        searches. So a corpus younger than ``REBUILD_AFTER`` seconds is kept, and while one thread
+        rebuilds, the others keep using the previous corpus (a chunk it lists that is gone is
+        skipped; a new chunk is still found by the dense side). ``Index.ingest`` ends with ``refresh``.
+        """
         generation = self.manifest.generation()
+        cache = self._corpus_cache
+        if cache is not None and (cache.generation == generation or self._lock.locked()
+                                  or time.monotonic() - cache.built_at < REBUILD_AFTER):
+            return cache
         with self._lock:
-            if self._corpus_cache is None or self._corpus_cache.generation != generation:
+            cache = self._corpus_cache
+            if cache is None or cache.generation != generation:
                 ids, texts, metas = self.store.all_chunks()
-                self._corpus_cache = _Corpus(generation, ids, texts, metas, LexicalIndex(texts),
-                                             {cid: i for i, cid in enumerate(ids)})
-            return self._corpus_cache
+                cache = _Corpus(generation, time.monotonic(), ids, texts, metas, LexicalIndex(texts),
+                                {cid: i for i, cid in enumerate(ids)})
+                self._corpus_cache = cache
+            return cache
 
     def _pool(self, query: str, qv: Any, n: int, filters: Filters) -> list[_Candidate]:
         import numpy as np
@@ -176,9 +200,13 @@ class Searcher:
                        min_containment=cfg.group_containment) if cfg.group else [[i] for i in range(len(pool))]
         by_id = {c.id: c for c in pool}
         hits = [_hit(pool[g[0]], tuple(_passage(pool[j]) for j in g[1:])) for g in groups]
-        head = self.reranker.rerank(query, hits[:cfg.rerank_top]) + hits[cfg.rerank_top:]
-        relevance = np.array([h.score for h in head])
-        relevance = (relevance - relevance.min()) / max(float(np.ptp(relevance)), 1e-9)
+        if isinstance(self.reranker, NoRerank):
+            head = hits
+            relevance = np.array([h.score for h in head])
+            relevance = (relevance - relevance.min()) / max(float(np.ptp(relevance)), 1e-9)
+        else:  # a reranker's scores (e.g. logits) do not compare with fused ones: MMR sees its order
+            head = self.reranker.rerank(query, hits[:cfg.rerank_top]) + hits[cfg.rerank_top:]
+            relevance = 1.0 - np.arange(len(head)) / max(len(head), 1)
         order = mmr(relevance, np.stack([by_id[h.chunk_id].vector for h in head]), k, lam=cfg.mmr_lambda)
         return [head[i] for i in order]
 

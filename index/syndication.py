@@ -5,7 +5,7 @@ sentences land in chunks with different boundaries. Two candidates from differen
 one group when either
   * their embeddings (the same sentence-transformers vectors search uses) have cosine
     similarity >= ``min_cosine``, or
-  * they share word 5-grams covering >= ``min_containment`` of the shorter one
+  * they share word 5-grams covering >= ``min_containment`` of the longer one
     (exact shared wording survives shifted chunk boundaries, where the cosine may dip).
 Rewrites of the same event by different outlets (the sample articles) stay apart: their closest
 passages measured 0.84 cosine and no shared 5-grams worth the name (``bench/retrieval.py``).
@@ -34,10 +34,12 @@ def shingles(text: str, n: int = SHINGLE) -> set[tuple[str, ...]]:
 
 
 def containment(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
-    """Share of the smaller shingle set found in the other (0 when either is empty)."""
+    """Shared shingles over the LARGER set (0 when either is empty): high only when each passage is
+    mostly the other, so a long passage that quotes a short one and adds new facts is not folded
+    under it (its extra facts would vanish from the answer's view)."""
     if not a or not b:
         return 0.0
-    return len(a & b) / min(len(a), len(b))
+    return len(a & b) / max(len(a), len(b))
 
 
 def group(

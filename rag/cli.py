@@ -128,7 +128,7 @@ def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
         idx.warm_up()  # so the time printed below is the answer's, not the model load's
     started = time.perf_counter()
     answer = answer_from(idx, args.question, backend=backend, k=args.k or settings.k, filters=_filters(args))
-    _print_hints(idx, args.question, args)
+    _print_hints(idx, args.question, args, answer.passages)
     seconds = time.perf_counter() - started
     if args.json:
         print(json.dumps({**asdict(answer), "seconds": round(seconds, 3)}, indent=2, ensure_ascii=False))
@@ -165,11 +165,13 @@ def _print_source(c: Any) -> None:
     print(textwrap.indent(textwrap.fill(" ".join(c.text.split()), 100), "    "))
 
 
-def _print_hints(idx: Any, question: str, args: argparse.Namespace) -> None:
+def _print_hints(idx: Any, question: str, args: argparse.Namespace, hits: list[Any]) -> None:
     """Say how the question's own outlet or date shaped the search (not in --json output)."""
     if args.json:
         return
-    notes = [n for n in idx.hints(question).notes if not (args.source and n.startswith("narrowed"))]
+    hints = idx.hints(question)
+    narrowed = bool(hits) and not args.source and {h.source for h in hits} <= set(hints.sources)
+    notes = [n for n in hints.notes if narrowed or not n.startswith("narrowed")]
     if notes:
         print(f"({'; '.join(notes)})\n")
 
@@ -182,7 +184,7 @@ def cmd_search(args: argparse.Namespace, settings: Any) -> int:
     if args.json:
         print(json.dumps([asdict(h) for h in hits], indent=2, ensure_ascii=False))
         return 0
-    _print_hints(open_index(settings.index_dir), args.query, args)
+    _print_hints(open_index(settings.index_dir), args.query, args, hits)
     for n, hit in enumerate(hits, 1):
         print(f"{hit.score:.3f}  ", end="")
         _print_source(_as_citation(n, hit))

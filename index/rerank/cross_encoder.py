@@ -19,7 +19,12 @@ from index.types import Hit
 class CrossEncoderReranker(Reranker):
     name = "cross-encoder"
 
-    def __init__(self, model_path: str | Path, *, batch_size: int = 16) -> None:
+    def __init__(self, model_path: str | Path | None = None, *, batch_size: int = 16) -> None:
+        if model_path is None:
+            raise ConfigError(
+                "The cross-encoder reranker needs the folder of a CrossEncoder model saved on disk: set "
+                "RAG_RERANKER_MODEL (or pass model_path=), or use RAG_RERANKER=none."
+            )
         path = Path(model_path).expanduser()
         if not path.is_dir():
             raise ConfigError(

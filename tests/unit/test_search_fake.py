@@ -103,3 +103,34 @@ def test_bm25_side_follows_ingest_and_prune(fake_index: Index, articles: Path) -
     extra.unlink()
     fake_index.ingest([articles], prune=True)
     assert not any("zanzibarite" in h.text for h in fake_index.search("zanzibarite", k=5))
+
+
+def test_same_text_from_another_outlet_is_credited_not_dropped(fake_index: Index, articles: Path) -> None:
+    first = syndicated_copy(articles, outlet="Reuters")
+    second = articles / "wire_copy_ap.txt"
+    second.write_text(first.read_text().replace("Reuters", "Associated Press"), encoding="utf-8")
+    report = fake_index.ingest([articles])
+    assert str(second.resolve()) in report.added, report.skipped
+    hits = fake_index.search("What did Trump say after his call with Putin?", k=5,
+                             filters={"source": ["Reuters", "Associated Press"]})
+    assert {hits[0].source, *(p.source for p in hits[0].also_in)} == {"Reuters", "Associated Press"}
+    # front matter alone changing is a change
+    first.write_text(first.read_text().replace("date: 2025-02-13", "date: 2025-02-14"), encoding="utf-8")
+    again = fake_index.ingest([articles])
+    assert again.updated == [str(first.resolve())]
+    assert fake_index.search("Trump Putin call", k=3, filters={"source": "Reuters"})[0].published == "2025-02-14"
+
+
+def test_exact_duplicate_file_is_stored_once(fake_index: Index, articles: Path) -> None:
+    original = next(articles.glob("004_*.txt"))
+    (articles / "copy_of_004.txt").write_bytes(original.read_bytes())
+    report = fake_index.ingest([articles])
+    assert any("stored once" in reason for _, reason in report.skipped)
+    assert fake_index.info().documents == 5
+
+
+def test_bad_filter_values_are_clear_errors(fake_index: Index, articles: Path) -> None:
+    fake_index.ingest([articles])
+    for bad in ({"source": 5}, {"doc_id": 123}, {"source": [None]}, {"source": []}):
+        with pytest.raises(ConfigError, match="must be a name"):
+            fake_index.search("Hegseth", filters=bad)
