@@ -80,7 +80,8 @@ class Passage:
 class Hit(Passage):
     """A passage returned by search.
 
-    ``score`` is the fused ranking score (higher is better; hits come sorted by it);
+    ``score`` is the fused ranking score (higher is better; the diversity step may place a
+    slightly lower-scored passage that adds something new before a near-repeat);
     ``similarity`` is the cosine similarity of passage and question (comparable across
     questions, which is what thresholds use); ``lexical`` is the passage's BM25 score.
     ``also_in`` holds passages of *other* articles that say the same thing (syndicated or
