@@ -87,14 +87,18 @@ class LexicalIndex:
 
     def top(self, query: str, n: int, mask: Any = None) -> list[tuple[int, float]]:
         """The ``n`` best (position, score) pairs with a positive score; ``mask`` (bool array) limits positions."""
-        import numpy as np
+        return best(self.scores(query), n, mask)
 
-        scores = self.scores(query)
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
-        n = min(n, int(np.count_nonzero(scores > 0)))
-        if n <= 0:
-            return []
-        best = np.argpartition(-scores, n - 1)[:n]
-        best = best[np.argsort(-scores[best], kind="stable")]
-        return [(int(i), float(scores[i])) for i in best]
+
+def best(scores: Any, n: int, mask: Any = None) -> list[tuple[int, float]]:
+    """The ``n`` highest positive ``scores`` as (position, score), best first, among ``mask``'s positions."""
+    import numpy as np
+
+    if mask is not None:
+        scores = np.where(mask, scores, 0.0)
+    n = min(n, int(np.count_nonzero(scores > 0)))
+    if n <= 0:
+        return []
+    order = np.argpartition(-scores, n - 1)[:n]
+    order = order[np.argsort(-scores[order], kind="stable")]
+    return [(int(i), float(scores[i])) for i in order]

@@ -24,7 +24,7 @@ from typing import Any
 from index.embedding import Embedder
 from index.filters import Filters, parse_filters
 from index.fusion import fuse, mmr
-from index.lexical import LexicalIndex, tokenize
+from index.lexical import LexicalIndex, best, tokenize
 from index.manifest import Manifest
 from index.query import QueryHints, understand
 from index.rerank import NoRerank, Reranker
@@ -110,13 +110,16 @@ class Searcher:
         return understand(query, self.manifest.sources())
 
     def search(self, query: str, k: int, filters: Mapping[str, Any] | None = None) -> list[Hit]:
+        import numpy as np
+
         chosen = parse_filters(filters)
         hints = self.hints(query)
+        qv = np.asarray(self.embedder.embed(query), dtype=np.float32)
         if hints.sources and not chosen.sources:
-            narrowed = self._search(query, k, dataclasses.replace(chosen, sources=hints.sources), hints)
+            narrowed = self._search(query, qv, k, dataclasses.replace(chosen, sources=hints.sources), hints)
             if narrowed:
                 return narrowed
-        return self._search(query, k, chosen, hints)
+        return self._search(query, qv, k, chosen, hints)
 
     # ---- steps ---------------------------------------------------------------------------------
 
@@ -157,9 +160,7 @@ class Searcher:
             return list(pool.values())
         corpus = self._corpus()
         scores = corpus.lexical.scores(query)
-        mask = corpus.mask(filters)
-        masked = scores if mask is None else np.where(mask, scores, 0.0)
-        top = [i for i in np.argsort(-masked, kind="stable")[:n] if masked[i] > 0]
+        top = [i for i, _ in best(scores, n, corpus.mask(filters))]
         missing = [corpus.ids[i] for i in top if corpus.ids[i] not in pool]
         vectors = self.store.vectors(missing)
         for i in top:
@@ -169,21 +170,20 @@ class Searcher:
         out = list(pool.values())
         positions = [corpus.position.get(c.id) for c in out]
         if self.config.lexical_scope == "pool":
-            docs = [corpus.lexical.tokens[i] if i is not None else tokenize(c.text) for c, i in zip(out, positions,
-                                                                                                   strict=True)]
+            docs = [corpus.lexical.tokens[pos] if pos is not None else tokenize(c.text)
+                    for c, pos in zip(out, positions, strict=True)]
             local = LexicalIndex.pool_scores(query, docs)
             for c, score in zip(out, local, strict=True):
                 c.lexical = float(score)
         else:
-            for c, i in zip(out, positions, strict=True):
-                c.lexical = float(scores[i]) if i is not None else 0.0
+            for c, pos in zip(out, positions, strict=True):
+                c.lexical = float(scores[pos]) if pos is not None else 0.0
         return out
 
-    def _search(self, query: str, k: int, filters: Filters, hints: QueryHints) -> list[Hit]:
+    def _search(self, query: str, qv: Any, k: int, filters: Filters, hints: QueryHints) -> list[Hit]:
         import numpy as np
 
         cfg = self.config
-        qv = np.asarray(self.embedder.embed(query), dtype=np.float32)
         pool = self._pool(query, qv, max(cfg.candidates, k), filters)
         if not pool:
             return []
