@@ -14,8 +14,11 @@ from index.rerank import Reranker
 from index.types import Hit
 from rag.backends import DEFAULT_BACKEND, Backend, get_backend
 from rag.citations import parse_citations
+from rag.judges import Judge, get_judge
 from rag.prompt import REFUSAL, is_refusal
-from rag.types import Answer
+from rag.types import Answer, Citation
+from rag.verify import Dropped
+from rag.verify import verify as verify_reply
 
 PathLike = str | os.PathLike[str]
 _open: dict[Path, Index] = {}
@@ -92,7 +95,7 @@ def resolve_backend(llm: Backend | str | None) -> Backend:
 
 def ask(
     question: str, *, k: int = 5, llm: Backend | str | None = None, index_dir: PathLike | None = None,
-    filters: Mapping[str, Any] | None = None,
+    filters: Mapping[str, Any] | None = None, verify: bool = True, unsupported: str = "remove",
 ) -> Answer:
     """Answer ``question`` from the indexed articles, citing numbered passages.
 
@@ -102,6 +105,9 @@ def ask(
         llm: a ``Backend``, or a name: ``extractive`` (default), ``llama-cpp``, ``openai``.
         index_dir: the index folder.
         filters: as for ``search``.
+        verify: check every sentence against the passages it cites (offline judge) and drop what
+            they do not support (see ``rag.verify``).
+        unsupported: ``"remove"`` (default) or ``"mark"`` sentences the passages do not support.
 
     Returns:
         An ``Answer``; ``refused`` is True when the articles do not answer the question.
@@ -110,25 +116,51 @@ def ask(
         EmptyIndexError: nothing has been ingested yet.
         BackendError: the backend failed (e.g. its server is down).
     """
-    return answer_from(open_index(index_dir), question, backend=resolve_backend(llm), k=k, filters=filters)
+    return answer_from(open_index(index_dir), question, backend=resolve_backend(llm), k=k, filters=filters,
+                       verify=verify, unsupported=unsupported)
+
+
+_judges: dict[int, Judge] = {}
+
+
+def default_judge(idx: Index) -> Judge:
+    """The offline judge, sharing ``idx``'s embedder; one per embedder per process (spaCy loads once)."""
+    with _open_lock:
+        key = id(idx.embedder)
+        if key not in _judges:
+            _judges[key] = get_judge("offline", embedder=idx.embedder)
+        return _judges[key]
 
 
 def answer_from(
     idx: Index, question: str, *, backend: Backend, k: int = 5, filters: Mapping[str, Any] | None = None,
+    verify: bool | Judge = True, unsupported: str = "remove",
 ) -> Answer:
-    """``ask`` against an already-open ``Index``."""
+    """``ask`` against an already-open ``Index``; ``verify`` may also be the ``Judge`` to verify with."""
     hits = idx.search(question, k=k, filters=filters)
     if backend.needs_embedder:
         backend.use_embedder(idx.embedder)
+    judge = verify if isinstance(verify, Judge) else default_judge(idx) if verify else None
 
-    def refusal(text: str) -> Answer:
-        return Answer(text=text, citations=[], refused=True, question=question, backend=backend.name, passages=hits)
+    def refusal(text: str, dropped: list[Dropped] | None = None) -> Answer:
+        return Answer(text=text, citations=[], refused=True, question=question, backend=backend.name, passages=hits,
+                      dropped=dropped or [], verified_by=judge.describe() if judge else "")
 
     if not hits:
         return refusal(f"{REFUSAL} No passage matches the filters.")
     reply = backend.generate(question, hits)
     if is_refusal(reply):
         return refusal(REFUSAL)
-    text, citations, dropped = parse_citations(reply, hits)
+    text, _, bad_markers = parse_citations(reply, hits)
+    checked = verify_reply(text, hits, judge, mode=unsupported) if judge else None
+    if checked is not None:
+        if not checked.kept:
+            return refusal(REFUSAL, checked.dropped)
+        text = checked.text
+    text, citations, _ = parse_citations(text, hits)
+    if checked is not None:
+        citations = [Citation.from_hit(c.number, hits[c.number - 1], tuple(checked.quotes.get(c.number, [])))
+                     for c in citations]
     return Answer(text=text, citations=citations, refused=False, question=question, backend=backend.name,
-                  passages=hits, dropped_markers=dropped)
+                  passages=hits, dropped_markers=bad_markers, dropped=checked.dropped if checked else [],
+                  verified_by=judge.describe() if judge else "")

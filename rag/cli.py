@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--base-url", help="OpenAI-compatible server URL ($RAG_OPENAI_BASE_URL)")
     ask.add_argument("--model", help="model name on that server ($RAG_OPENAI_MODEL)")
     ask.add_argument("--api-key-env", help="variable holding the API key ($RAG_OPENAI_API_KEY_ENV; '' for none)")
+    ask.add_argument("--mark-unsupported", action="store_true",
+                     help="keep sentences the passages do not support, marked [unsupported] (default: remove them)")
+    ask.add_argument("--no-verify", action="store_true", help="skip checking sentences against their passages")
 
     srch = sub.add_parser("search", help="show the passages that best match a query")
     srch.add_argument("query")
@@ -127,7 +130,8 @@ def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
     if not idx.is_empty():  # an empty index fails fast below, without loading the model
         idx.warm_up()  # so the time printed below is the answer's, not the model load's
     started = time.perf_counter()
-    answer = answer_from(idx, args.question, backend=backend, k=args.k or settings.k, filters=_filters(args))
+    answer = answer_from(idx, args.question, backend=backend, k=args.k or settings.k, filters=_filters(args),
+                         verify=not args.no_verify, unsupported="mark" if args.mark_unsupported else "remove")
     _print_hints(idx, args.question, args, answer.passages)
     seconds = time.perf_counter() - started
     if args.json:
@@ -146,7 +150,13 @@ def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
         print("\nSources:")
     for c in shown:
         _print_source(c)
-    print(f"\n({backend.describe()}, {seconds:.2f} s)")
+    if answer.dropped:
+        verb = "marked" if args.mark_unsupported else "removed"
+        print(f"\n{verb.capitalize()} as not supported by the passages:")
+        for d in answer.dropped:
+            print(textwrap.indent(textwrap.fill(f"- {d.sentence} ({d.reason})", 100), "  "))
+    checked = f"; every sentence checked by the {answer.verified_by.split(' ')[0]} judge" if answer.verified_by else ""
+    print(f"\n({backend.describe()}, {seconds:.2f} s{checked})")
     return 0
 
 
@@ -162,6 +172,8 @@ def _print_source(c: Any) -> None:
     print(f"[{c.number}] {describe(c)}")
     if c.url:
         print(f"    {c.url}")
+    if getattr(c, "quote", None):
+        print(textwrap.indent(textwrap.fill(f"» {' '.join(c.quote.text.split())}", 100), "    "))
     print(textwrap.indent(textwrap.fill(" ".join(c.text.split()), 100), "    "))
 
 

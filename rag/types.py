@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 
 from index.types import Hit, Passage
+from rag.verify import Dropped, Quote
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -16,10 +17,13 @@ class Citation(Passage):
     """
 
     number: int
+    quote: Quote | None = None  # the exact span supporting the (first) sentence that cites it
+    quotes: tuple[Quote, ...] = ()  # one per sentence that cites it, when verification found them
 
     @classmethod
-    def from_hit(cls, number: int, hit: Hit) -> Citation:
-        return cls(number=number, **{f.name: getattr(hit, f.name) for f in fields(Passage)})
+    def from_hit(cls, number: int, hit: Hit, quotes: tuple[Quote, ...] = ()) -> Citation:
+        return cls(number=number, quote=quotes[0] if quotes else None, quotes=quotes,
+                   **{f.name: getattr(hit, f.name) for f in fields(Passage)})
 
 
 @dataclass
@@ -35,6 +39,8 @@ class Answer:
     ``refused`` is True when the articles do not answer the question; ``passages`` are the
     retrieved passages in prompt order (passage n is ``passages[n-1]``); ``dropped_markers`` lists
     [n] markers the backend wrote that point at no passage (they are removed from ``text``).
+    ``dropped`` lists the sentences verification removed (or marked) and why; ``verified_by``
+    names the judge that checked every sentence ("" when verification was off).
     """
 
     text: str
@@ -44,3 +50,5 @@ class Answer:
     backend: str = ""
     passages: list[Hit] = field(default_factory=list)
     dropped_markers: list[int] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+    verified_by: str = ""

@@ -78,8 +78,8 @@ _LEADING_MARKERS = re.compile(r"^\s*((?:\[\d+\]\s*)+)")
 _NUMBER = re.compile(r"\[(\d+)\]")
 
 
-def cited_sentences(answer: str) -> list[tuple[str, list[int]]]:
-    """Each sentence of ``answer`` as (claim, the citation numbers it carries).
+def marked_sentences(answer: str) -> list[tuple[str, list[int]]]:
+    """Each sentence of ``answer`` without its markers (quotes kept), with the [n] numbers it carries.
 
     Markers that open a sentence ("... done. [1] Next ...") belong to the sentence before them.
     """
@@ -91,9 +91,21 @@ def cited_sentences(answer: str) -> list[tuple[str, list[int]]]:
             out[-1][1].extend(int(n) for n in _NUMBER.findall(lead.group(1)))
             sentence = sentence[lead.end():]
         numbers = [int(n) for n in _NUMBER.findall(sentence)]
-        claim = strip_markers(sentence).strip().strip(_QUOTES).strip()
+        text = strip_markers(sentence).strip()
+        if text:
+            out.append((text, numbers))
+        elif numbers and out:
+            out[-1][1].extend(numbers)
+    return [(text, list(dict.fromkeys(numbers))) for text, numbers in out]
+
+
+def cited_sentences(answer: str) -> list[tuple[str, list[int]]]:
+    """Each claim of ``answer`` (a sentence of two or more words, quotes removed) with its sorted citation numbers."""
+    out: list[tuple[str, list[int]]] = []
+    for sentence, numbers in marked_sentences(answer):
+        claim = sentence.strip(_QUOTES).strip()
         if len(claim.split()) >= 2:
-            out.append((claim, numbers))
+            out.append((claim, list(numbers)))
         elif numbers and out:
             out[-1][1].extend(numbers)
     return [(claim, sorted(set(numbers))) for claim, numbers in out]

@@ -29,7 +29,21 @@ class LexicalJudge(Judge):
         missing = sorted(wanted - found)
         supported = score >= self.threshold
         reasons = [] if supported else [f"content words not in the passages: {', '.join(missing)}"]
-        return Verdict(supported=supported, score=round(score, 4), evidence="", reasons=reasons)
+        return Verdict(supported=supported, score=round(score, 4), evidence=_best_sentence(wanted, passages),
+                       reasons=reasons)
 
     def describe(self) -> str:
         return f"lexical (content-word share >= {self.threshold})"
+
+
+def _best_sentence(wanted: set[str], passages: Sequence[str]) -> str:
+    """The passage sentence sharing the most of the claim's content words (the evidence to show)."""
+    from index.chunking import sentence_spans
+
+    best, best_shared = "", 0
+    for passage in passages:
+        for s, e in sentence_spans(passage):
+            shared = len(wanted & content_words(passage[s:e]))
+            if shared > best_shared:
+                best, best_shared = passage[s:e], shared
+    return best

@@ -29,6 +29,21 @@ def check_contract(answer: Answer, k: int) -> None:
         assert answer.citations == []
 
 
+def check_verified(answer: Answer, idx: Index) -> None:
+    """The verified answer keeps no sentence the judge rejects, and every kept sentence is cited."""
+    from rag.api import default_judge
+    from rag.judges import cited_sentences
+
+    assert answer.verified_by.startswith("offline")
+    if answer.refused:
+        return
+    judge = default_judge(idx)
+    for claim, numbers in cited_sentences(answer.text):
+        assert numbers, f"uncited sentence kept: {claim!r}"
+        verdict = judge.judge(claim, [answer.passages[n - 1].text for n in numbers])
+        assert verdict.supported, f"kept a sentence the judge rejects: {claim!r} ({verdict.reasons})"
+
+
 def test_llama_cpp_bundled_smollm2(real_index: Index) -> None:
     backend = LlamaCppBackend()
     assert backend.model_path.name == "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -37,6 +52,9 @@ def test_llama_cpp_bundled_smollm2(real_index: Index) -> None:
     answer = answer_from(real_index, QUESTION, backend=backend, k=3)
     assert answer.backend == "llama-cpp"
     check_contract(answer, 3)
+    check_verified(answer, real_index)
+    raw = answer_from(real_index, QUESTION, backend=backend, k=3, verify=False)
+    print(f"SmolLM2 raw: {raw.text!r}\nverified: {answer.text!r}\ndropped: {answer.dropped}")
 
 
 def test_openai_backend_against_real_llama_server(real_index: Index, llama_server: str,
@@ -46,3 +64,4 @@ def test_openai_backend_against_real_llama_server(real_index: Index, llama_serve
     answer = answer_from(real_index, QUESTION, backend=backend, k=3)
     assert answer.backend == "openai"
     check_contract(answer, 3)
+    check_verified(answer, real_index)

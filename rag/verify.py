@@ -1,0 +1,122 @@
+"""Verified answers: every sentence is checked against the passages it cites before the reader sees it.
+
+After a backend writes its reply (and ``rag.citations`` has parsed its [n] markers), each sentence is
+judged (by default with the offline judge of ``rag.judges``) against the passages it cites:
+
+- supported: kept; each citation that supports it gets the exact span (``Citation.quote``);
+- cited but not supported by its citations: removed (``mode="remove"``, the default) or kept and
+  marked ``[unsupported]`` (``mode="mark"``); either way it is listed in ``Answer.dropped`` with why;
+- not cited: if a retrieved passage supports it, that citation is added; else as above.
+
+If no supported sentence is left, the answer becomes a refusal that shows the closest passages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from index.types import Hit
+from rag.judges.base import Judge, Verdict, marked_sentences
+
+MODES = ("remove", "mark")
+UNSUPPORTED_MARK = "[unsupported]"
+_QUOTES = "\"“”‘’'"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The exact supporting span of a citation: ``article_text[start:end] == text`` (article offsets,
+    like ``Passage.start``); inside the passage it is ``passage.text[start - passage.start:end - passage.start]``."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A sentence verification took out (or marked), the citations it had, and why."""
+
+    sentence: str
+    citations: tuple[int, ...]
+    reason: str
+
+
+@dataclass
+class Checked:
+    """The verified reply: its text, the quote found for each cited number, and what was dropped."""
+
+    text: str
+    quotes: dict[int, list[Quote]] = field(default_factory=dict)
+    dropped: list[Dropped] = field(default_factory=list)
+    kept: int = 0
+
+
+def locate(evidence: str, hit: Hit) -> Quote | None:
+    """Where ``evidence`` (a judge's supporting text) sits in ``hit``, in article offsets."""
+    evidence = evidence.strip()
+    at = hit.text.find(evidence) if evidence else -1
+    if at < 0:
+        return None
+    return Quote(evidence, hit.start + at, hit.start + at + len(evidence))
+
+
+def verify(text: str, passages: Sequence[Hit], judge: Judge, *, mode: str = "remove") -> Checked:
+    """Check every sentence of ``text`` (with [n] markers into ``passages``) as described above."""
+    if mode not in MODES:
+        raise ValueError(f"unknown verification mode {mode!r}; known: {', '.join(MODES)}")
+    out = Checked(text="")
+    lines: list[str] = []
+    for sentence, numbers in marked_sentences(text):
+        claim = sentence.strip(_QUOTES).strip()
+        if len(claim.split()) < 2:  # a bare label or fragment: nothing to check, nothing to keep
+            continue
+        valid = [n for n in numbers if 1 <= n <= len(passages)]
+        supporting: list[tuple[int, Verdict]] = []
+        if valid:
+            supporting = _supporters(judge, claim, valid, passages)
+            reason = "" if supporting else _reason(judge.judge(claim, [passages[n - 1].text for n in valid]))
+        else:
+            whole = judge.judge(claim, [h.text for h in passages])
+            if whole.supported:
+                supporting = _supporters(judge, claim, range(1, len(passages) + 1), passages, first_only=True)
+            reason = "" if supporting else "no retrieved passage supports it" + _because(whole)
+        if supporting:
+            out.kept += 1
+            for n, verdict in supporting:
+                quote = locate(verdict.evidence, passages[n - 1])
+                if quote:
+                    out.quotes.setdefault(n, []).append(quote)
+            cited = valid or [n for n, _ in supporting]
+            lines.append(f"{sentence} " + "".join(f"[{n}]" for n in cited))
+            continue
+        out.dropped.append(Dropped(sentence, tuple(valid), reason))
+        if mode == "mark":
+            lines.append(f"{sentence} {UNSUPPORTED_MARK}")
+    out.text = "\n".join(lines)
+    return out
+
+
+def _supporters(judge: Judge, claim: str, numbers: Sequence[int] | range, passages: Sequence[Hit], *,
+                first_only: bool = False) -> list[tuple[int, Verdict]]:
+    """The cited passages that support ``claim`` on their own, or together when none does alone."""
+    found = []
+    for n in numbers:
+        verdict = judge.judge(claim, [passages[n - 1].text])
+        if verdict.supported:
+            found.append((n, verdict))
+            if first_only:
+                return found
+    if found or first_only or len(numbers) < 2:
+        return found
+    together = judge.judge(claim, [passages[n - 1].text for n in numbers])
+    return [(n, together) for n in numbers] if together.supported else []
+
+
+def _because(verdict: Verdict) -> str:
+    return f": {'; '.join(verdict.reasons)}" if verdict.reasons else ""
+
+
+def _reason(verdict: Verdict) -> str:
+    return "its citations do not support it" + _because(verdict)

@@ -1,0 +1,73 @@
+"""Verified answers with the real lexical judge (fast, no model): drop, mark, add citations, refuse, quote spans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index import Index
+from rag.api import answer_from
+from rag.backends.fake import ScriptedFakeLLM
+from rag.judges.lexical import LexicalJudge
+from rag.verify import UNSUPPORTED_MARK, verify
+
+QUESTION = "What did the Dutch Defense Minister Ruben Brekelmans tell CNN?"
+SUPPORTED = "Brekelmans told CNN that Europe must significantly enhance its efforts to safeguard its own continent"
+PLANTED = "Brekelmans announced that the Netherlands will send 40,000 soldiers to Greenland next week"
+
+
+def brekelmans_passage(idx: Index) -> int:
+    hits = idx.search(QUESTION, k=3)
+    return next(n for n, h in enumerate(hits, 1) if "Brekelmans" in h.text)
+
+
+def test_planted_unsupported_sentence_is_removed_and_supported_one_kept(fake_index: Index, articles: Path) -> None:
+    fake_index.ingest([articles])
+    n = brekelmans_passage(fake_index)
+    llm = ScriptedFakeLLM(f"{SUPPORTED} [{n}]. {PLANTED} [{n}].")
+    answer = answer_from(fake_index, QUESTION, backend=llm, k=3, verify=LexicalJudge())
+    assert not answer.refused and "Greenland" not in answer.text and "safeguard" in answer.text
+    assert [d.sentence.rstrip(".") for d in answer.dropped] == [PLANTED]
+    assert answer.dropped[0].citations == (n,) and "do not support" in answer.dropped[0].reason
+    assert answer.verified_by.startswith("lexical")
+
+
+def test_mark_mode_keeps_the_sentence_visibly_marked(fake_index: Index, articles: Path) -> None:
+    fake_index.ingest([articles])
+    n = brekelmans_passage(fake_index)
+    llm = ScriptedFakeLLM(f"{SUPPORTED} [{n}]. {PLANTED} [{n}].")
+    answer = answer_from(fake_index, QUESTION, backend=llm, k=3, verify=LexicalJudge(), unsupported="mark")
+    assert f"Greenland next week. {UNSUPPORTED_MARK}" in answer.text and len(answer.dropped) == 1
+
+
+def test_an_uncited_supported_sentence_gets_its_citation(fake_index: Index, articles: Path) -> None:
+    fake_index.ingest([articles])
+    n = brekelmans_passage(fake_index)
+    answer = answer_from(fake_index, QUESTION, backend=ScriptedFakeLLM(SUPPORTED + "."), k=3, verify=LexicalJudge())
+    assert answer.text.endswith(f"[{n}]") and [c.number for c in answer.citations] == [n]
+
+
+def test_nothing_supported_is_a_refusal_with_the_closest_passages(fake_index: Index, articles: Path) -> None:
+    fake_index.ingest([articles])
+    answer = answer_from(fake_index, QUESTION, backend=ScriptedFakeLLM(PLANTED + " [1]."), k=3, verify=LexicalJudge())
+    assert answer.refused and answer.citations == [] and len(answer.passages) == 3
+    assert answer.dropped and "Greenland" in answer.dropped[0].sentence
+
+
+def test_quote_is_the_exact_span_in_the_article(fake_index: Index, articles: Path) -> None:
+    fake_index.ingest([articles])
+    n = brekelmans_passage(fake_index)
+    answer = answer_from(fake_index, QUESTION, backend=ScriptedFakeLLM(f"{SUPPORTED} [{n}]."), k=3,
+                         verify=LexicalJudge())
+    (citation,) = answer.citations
+    assert citation.quote is not None and citation.quotes == (citation.quote,)
+    article = fake_index.document_text(citation.doc_id)
+    q = citation.quote
+    assert article[q.start:q.end] == q.text and citation.start <= q.start < q.end <= citation.end
+    assert citation.text[q.start - citation.start:q.end - citation.start] == q.text
+
+
+def test_verify_rejects_an_unknown_mode() -> None:
+    with pytest.raises(ValueError, match="unknown verification mode"):
+        verify("x [1].", [], LexicalJudge(), mode="hide")
