@@ -20,7 +20,7 @@ from index.errors import (
     RagError,
 )
 from index.types import Hit, IngestReport
-from rag.api import ask, ingest, search
+from rag.api import ask, ask_stream, ingest, search
 from rag.backends import Backend, get_backend
 from rag.types import Answer, Citation
 
@@ -40,6 +40,7 @@ __all__ = [
     "MissingKeyError",
     "RagError",
     "ask",
+    "ask_stream",
     "get_backend",
     "ingest",
     "search",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +137,36 @@ def answer_from(
     verify: bool | Judge = True, unsupported: str = "remove",
 ) -> Answer:
     """``ask`` against an already-open ``Index``; ``verify`` may also be the ``Judge`` to verify with."""
+    answer: Answer | None = None
+    for piece in answer_stream(idx, question, backend=backend, k=k, filters=filters, verify=verify,
+                               unsupported=unsupported, _whole=True):
+        if isinstance(piece, Answer):
+            answer = piece
+    assert answer is not None
+    return answer
+
+
+def ask_stream(
+    question: str, *, k: int = 5, llm: Backend | str | None = None, index_dir: PathLike | None = None,
+    filters: Mapping[str, Any] | None = None, verify: bool = True, unsupported: str = "remove",
+) -> Iterator[str | Answer]:
+    """``ask``, streamed: yields the backend's text as it is written, then the verified ``Answer`` last.
+
+    The streamed text is the backend's raw reply; the final ``Answer`` is what verification kept
+    (compare ``Answer.text``). Example:
+
+        >>> for piece in ask_stream("What did Hegseth say?", llm="llama-cpp"):
+        ...     print(piece if isinstance(piece, str) else "\n---\n" + piece.text, end="", flush=True)
+    """
+    return answer_stream(open_index(index_dir), question, backend=resolve_backend(llm), k=k, filters=filters,
+                         verify=verify, unsupported=unsupported)
+
+
+def answer_stream(
+    idx: Index, question: str, *, backend: Backend, k: int = 5, filters: Mapping[str, Any] | None = None,
+    verify: bool | Judge = True, unsupported: str = "remove", _whole: bool = False,
+) -> Iterator[str | Answer]:
+    """``ask_stream`` against an already-open ``Index``."""
     hits = idx.search(question, k=k, filters=filters)
     if backend.needs_embedder:
         backend.use_embedder(idx.embedder)
@@ -147,20 +177,30 @@ def answer_from(
                       dropped=dropped or [], verified_by=judge.describe() if judge else "")
 
     if not hits:
-        return refusal(f"{REFUSAL} No passage matches the filters.")
-    reply = backend.generate(question, hits)
+        yield refusal(f"{REFUSAL} No passage matches the filters.")
+        return
+    if _whole:
+        reply = backend.generate(question, hits)
+    else:
+        pieces = []
+        for piece in backend.stream(question, hits):
+            pieces.append(piece)
+            yield piece
+        reply = "".join(pieces)
     if is_refusal(reply):
-        return refusal(REFUSAL)
+        yield refusal(REFUSAL)
+        return
     text, _, bad_markers = parse_citations(reply, hits)
     checked = verify_reply(text, hits, judge, mode=unsupported) if judge else None
     if checked is not None:
         if not checked.kept:
-            return refusal(REFUSAL, checked.dropped)
+            yield refusal(REFUSAL, checked.dropped)
+            return
         text = checked.text
     text, citations, _ = parse_citations(text, hits)
     if checked is not None:
         citations = [Citation.from_hit(c.number, hits[c.number - 1], tuple(checked.quotes.get(c.number, [])))
                      for c in citations]
-    return Answer(text=text, citations=citations, refused=False, question=question, backend=backend.name,
-                  passages=hits, dropped_markers=bad_markers, dropped=checked.dropped if checked else [],
-                  verified_by=judge.describe() if judge else "")
+    yield Answer(text=text, citations=citations, refused=False, question=question, backend=backend.name,
+                 passages=hits, dropped_markers=bad_markers, dropped=checked.dropped if checked else [],
+                 verified_by=judge.describe() if judge else "")

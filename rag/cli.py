@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--mark-unsupported", action="store_true",
                      help="keep sentences the passages do not support, marked [unsupported] (default: remove them)")
     ask.add_argument("--no-verify", action="store_true", help="skip checking sentences against their passages")
+    ask.add_argument("--stream", action="store_true", help="print the backend's text as it is written, then the "
+                     "verified answer")
 
     srch = sub.add_parser("search", help="show the passages that best match a query")
     srch.add_argument("query")
@@ -118,8 +120,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Any) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
-    from rag.api import answer_from, open_index
+    from rag.api import answer_stream, open_index
     from rag.backends import get_backend
+    from rag.types import Answer
 
     name = args.backend or settings.backend
     cli = {"model_path": args.model_path, "openai_base_url": args.base_url, "openai_model": args.model,
@@ -130,13 +133,25 @@ def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
     if not idx.is_empty():  # an empty index fails fast below, without loading the model
         idx.warm_up()  # so the time printed below is the answer's, not the model load's
     started = time.perf_counter()
-    answer = answer_from(idx, args.question, backend=backend, k=args.k or settings.k, filters=_filters(args),
-                         verify=not args.no_verify, unsupported="mark" if args.mark_unsupported else "remove")
-    _print_hints(idx, args.question, args, answer.passages)
+    streamed = args.stream and not args.json
+    answer = None
+    first_piece = None
+    for piece in answer_stream(idx, args.question, backend=backend, k=args.k or settings.k, filters=_filters(args),
+                               verify=not args.no_verify, unsupported="mark" if args.mark_unsupported else "remove",
+                               _whole=not streamed):
+        if isinstance(piece, Answer):
+            answer = piece
+        elif streamed:
+            first_piece = first_piece or time.perf_counter() - started
+            print(piece, end="", flush=True)
+    assert answer is not None
     seconds = time.perf_counter() - started
     if args.json:
         print(json.dumps({**asdict(answer), "seconds": round(seconds, 3)}, indent=2, ensure_ascii=False))
         return 0
+    if streamed:
+        print("\n\nVerified answer:" if not answer.refused else "\n")
+    _print_hints(idx, args.question, args, answer.passages)
     print(answer.text)
     if not answer.refused and not answer.citations:
         print("\n(warning: this answer cites no passage, so nothing in the articles backs it)")
@@ -156,7 +171,8 @@ def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
         for d in answer.dropped:
             print(textwrap.indent(textwrap.fill(f"- {d.sentence} ({d.reason})", 100), "  "))
     checked = f"; every sentence checked by the {answer.verified_by.split(' ')[0]} judge" if answer.verified_by else ""
-    print(f"\n({backend.describe()}, {seconds:.2f} s{checked})")
+    first = f"; first text after {first_piece:.2f} s" if first_piece else ""
+    print(f"\n({backend.describe()}, {seconds:.2f} s{first}{checked})")
     return 0
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from index.types import Hit
 from rag.prompt import build_messages
@@ -23,6 +23,13 @@ class Backend(ABC):
     def generate(self, question: str, passages: Sequence[Hit]) -> str:
         """The answer text with [n] markers, or a refusal such as ``rag.prompt.REFUSAL``."""
 
+    def stream(self, question: str, passages: Sequence[Hit]) -> Iterator[str]:
+        """The answer in pieces as they are written; joined, they are what ``generate`` returns.
+
+        Backends that cannot stream (``streams = False``) yield the whole answer once.
+        """
+        yield self.generate(question, passages)
+
     def use_embedder(self, embedder: object) -> None:  # noqa: B027 - optional hook, default does nothing
         """Given the index's embedder when ``needs_embedder`` is set."""
 
@@ -37,6 +44,13 @@ class ChatBackend(Backend):
     def generate(self, question: str, passages: Sequence[Hit]) -> str:
         return self.chat(build_messages(question, passages))
 
+    def stream(self, question: str, passages: Sequence[Hit]) -> Iterator[str]:
+        yield from self.chat_stream(build_messages(question, passages))
+
     @abstractmethod
     def chat(self, messages: list[dict[str, str]]) -> str:
         """The model's reply to OpenAI-style chat ``messages``."""
+
+    def chat_stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
+        """The reply in pieces as the model writes them (default: the whole reply at once)."""
+        yield self.chat(messages)

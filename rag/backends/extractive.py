@@ -6,7 +6,7 @@ sentence of a cited passage. It refuses when no sentence is close enough to the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from index.chunking import count_tokens, sentence_spans
@@ -67,6 +67,12 @@ class ExtractiveBackend(Backend):
                 continue
             chosen.append((n, sentence))
         return "\n".join(f"“{sentence}” [{n}]" for n, sentence in chosen)
+
+    def stream(self, question: str, passages: Sequence[Hit]) -> Iterator[str]:
+        """The quoted sentences one at a time (nothing is generated, so there are no smaller pieces)."""
+        lines = self.generate(question, passages).split("\n")
+        for i, line in enumerate(lines):
+            yield line + ("\n" if i < len(lines) - 1 else "")
 
 
 def _is_statement(sentence: str) -> bool:

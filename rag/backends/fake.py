@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
 from rag.backends.base import ChatBackend
 
 
@@ -17,3 +20,7 @@ class ScriptedFakeLLM(ChatBackend):
     def chat(self, messages: list[dict[str, str]]) -> str:
         self.calls.append(messages)
         return self.replies[min(len(self.calls), len(self.replies)) - 1]
+
+    def chat_stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
+        """FAKE streaming: the scripted reply, a word (with its trailing space) at a time."""
+        yield from re.findall(r"\S+\s*", self.chat(messages))

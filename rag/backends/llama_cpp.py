@@ -83,6 +83,17 @@ class LlamaCppBackend(ChatBackend):
             )
         return str(out["choices"][0]["message"]["content"] or "")
 
+    def chat_stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
+        llm = _load(str(self.model_path), self.n_ctx, self.n_threads)
+        with _LOCK:
+            for chunk in llm.create_chat_completion(
+                messages=messages, temperature=self.temperature, max_tokens=self.max_tokens, seed=0,
+                repeat_penalty=self.repeat_penalty, stream=True,
+            ):
+                piece = chunk["choices"][0].get("delta", {}).get("content")
+                if piece:
+                    yield str(piece)
+
 
 @contextmanager
 def local_server(

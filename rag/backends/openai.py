@@ -6,7 +6,10 @@ the Authorization header, and never logged, printed or put in an error message.
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from index.errors import BackendError, BackendUnavailableError, ConfigError, MissingKeyError
@@ -60,16 +63,23 @@ class OpenAIBackend(ChatBackend):
             )
         return {"Authorization": f"Bearer {key}"}
 
-    def chat(self, messages: list[dict[str, str]]) -> str:
+    def _body(self, messages: list[dict[str, str]], stream: bool) -> dict[str, Any]:
+        return {"model": self.model, "messages": messages, "temperature": self.temperature,
+                "max_tokens": self.max_tokens, "stream": stream}
+
+    def _client(self) -> Any:
         import httpx
 
-        url = f"{self.base_url}/chat/completions"
-        body = {"model": self.model, "messages": messages, "temperature": self.temperature,
-                "max_tokens": self.max_tokens, "stream": False}
-        transport = httpx.HTTPTransport(retries=self.retries)
+        return httpx.Client(timeout=httpx.Timeout(self.timeout, connect=5.0),
+                            transport=httpx.HTTPTransport(retries=self.retries))
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """httpx failures as our errors, each naming the URL and what to do."""
+        import httpx
+
         try:
-            with httpx.Client(timeout=httpx.Timeout(self.timeout, connect=5.0), transport=transport) as client:
-                response = client.post(url, json=body, headers=self._headers())
+            yield
         except httpx.ConnectError:
             raise BackendUnavailableError(
                 f"Cannot reach the OpenAI-compatible server at {self.base_url}: is it running and is the URL right?"
@@ -81,6 +91,8 @@ class OpenAIBackend(ChatBackend):
             ) from None
         except httpx.HTTPError as exc:
             raise BackendUnavailableError(f"Request to {self.base_url} failed: {type(exc).__name__}") from None
+
+    def _check(self, response: Any) -> None:
         if response.status_code in (401, 403):
             raise BackendError(
                 f"The server at {self.base_url} refused the API key from ${self.api_key_env} "
@@ -90,7 +102,41 @@ class OpenAIBackend(ChatBackend):
             raise BackendUnavailableError(
                 f"The server at {self.base_url} answered HTTP {response.status_code}: {response.text[:300]}"
             )
+
+    def chat(self, messages: list[dict[str, str]]) -> str:
+        headers = self._headers()
+        with self._errors(), self._client() as client:
+            response = client.post(f"{self.base_url}/chat/completions", json=self._body(messages, False),
+                                   headers=headers)
+        self._check(response)
         return _content(response.json(), self.base_url)
+
+    def chat_stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
+        """Server-sent events (``"stream": true``): each ``data:`` line's delta content as it arrives."""
+        headers = self._headers()
+        with self._errors(), self._client() as client, client.stream(
+                "POST", f"{self.base_url}/chat/completions", json=self._body(messages, True), headers=headers,
+        ) as response:
+            if response.status_code >= 400:
+                response.read()
+                self._check(response)
+            for line in response.iter_lines():
+                data = line[5:].strip() if line.startswith("data:") else ""
+                if data == "[DONE]":
+                    break
+                if data:
+                    piece = _delta(data, self.base_url)
+                    if piece:
+                        yield piece
+
+
+def _delta(data: str, base_url: str) -> str:
+    try:
+        return str(json.loads(data)["choices"][0].get("delta", {}).get("content") or "")
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        raise BackendUnavailableError(
+            f"The server at {base_url} sent a stream event that is not an OpenAI chat completion chunk"
+        ) from None
 
 
 def _content(data: Any, base_url: str) -> str:

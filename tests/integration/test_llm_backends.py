@@ -65,3 +65,23 @@ def test_openai_backend_against_real_llama_server(real_index: Index, llama_serve
     assert answer.backend == "openai"
     check_contract(answer, 3)
     check_verified(answer, real_index)
+
+
+def check_streams(backend, idx: Index) -> None:
+    """Real token streaming: several text pieces arrive before the final, verified Answer."""
+    from rag.api import answer_stream
+
+    pieces = list(answer_stream(idx, QUESTION, backend=backend, k=3))
+    text = [p for p in pieces if isinstance(p, str)]
+    assert isinstance(pieces[-1], Answer) and all(isinstance(p, str) for p in pieces[:-1])
+    assert len(text) >= 3, f"expected several streamed pieces, got {text!r}"
+    check_contract(pieces[-1], 3)
+    check_verified(pieces[-1], idx)
+
+
+def test_llama_cpp_streams(real_index: Index) -> None:
+    check_streams(LlamaCppBackend(), real_index)
+
+
+def test_openai_backend_streams_from_a_real_llama_server(real_index: Index, llama_server: str) -> None:
+    check_streams(OpenAIBackend(llama_server, model="smollm2", api_key_env="", timeout=120), real_index)

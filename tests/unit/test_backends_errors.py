@@ -29,6 +29,8 @@ def test_server_down_names_the_url() -> None:
     backend = OpenAIBackend(url, api_key_env="", retries=0)
     with pytest.raises(BackendUnavailableError, match=url.replace(".", r"\.")):
         backend.chat(MESSAGES)
+    with pytest.raises(BackendUnavailableError, match=url.replace(".", r"\.")):
+        list(backend.chat_stream(MESSAGES))
 
 
 def test_missing_key_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:

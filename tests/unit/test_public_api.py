@@ -6,7 +6,7 @@ import rag
 EXPECTED = {
     "Answer", "Backend", "BackendError", "BackendUnavailableError", "Citation", "ConfigError", "EmptyIndexError",
     "Hit", "IndexMismatchError", "IndexStateError", "IngestReport", "MissingExtraError", "MissingKeyError",
-    "RagError", "ask", "get_backend", "ingest", "search",
+    "RagError", "ask", "ask_stream", "get_backend", "ingest", "search",
 }
 
 

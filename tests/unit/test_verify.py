@@ -71,3 +71,27 @@ def test_quote_is_the_exact_span_in_the_article(fake_index: Index, articles: Pat
 def test_verify_rejects_an_unknown_mode() -> None:
     with pytest.raises(ValueError, match="unknown verification mode"):
         verify("x [1].", [], LexicalJudge(), mode="hide")
+
+
+def test_streaming_yields_pieces_then_the_verified_answer(fake_index: Index, articles: Path) -> None:
+    from rag.api import answer_stream
+    from rag.types import Answer
+
+    fake_index.ingest([articles])
+    n = brekelmans_passage(fake_index)
+    reply = f"{SUPPORTED} [{n}]. {PLANTED} [{n}]."
+    pieces = list(answer_stream(fake_index, QUESTION, backend=ScriptedFakeLLM(reply), k=3, verify=LexicalJudge()))
+    text, final = pieces[:-1], pieces[-1]
+    assert len(text) > 10 and all(isinstance(p, str) for p in text) and "".join(text) == reply
+    assert isinstance(final, Answer) and "Greenland" not in final.text and final.dropped
+
+
+def test_extractive_streams_its_sentences(fake_index: Index, articles: Path) -> None:
+    from rag.api import answer_from, answer_stream
+    from rag.backends.extractive import ExtractiveBackend
+
+    fake_index.ingest([articles])
+    backend = ExtractiveBackend(min_similarity=0.1)
+    pieces = list(answer_stream(fake_index, QUESTION, backend=backend, k=3, verify=False))
+    whole = answer_from(fake_index, QUESTION, backend=backend, k=3, verify=False)
+    assert "".join(pieces[:-1]).strip() == whole.text and pieces[-1].text == whole.text
