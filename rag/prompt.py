@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from index.types import Hit, Passage
+from rag.injection import fence
 
 REFUSAL = "The articles don't say."
 
@@ -45,7 +46,7 @@ def corroboration(hit: Passage) -> str:
 
 def build_messages(question: str, passages: Sequence[Hit]) -> list[dict[str, str]]:
     blocks = [
-        f"[{n}] ({describe(hit)})\n<passage>\n{hit.text}\n</passage>" for n, hit in enumerate(passages, 1)
+        f"[{n}] ({describe(hit)})\n<passage>\n{fence(hit.text)}\n</passage>" for n, hit in enumerate(passages, 1)
     ]
     user = (
         "Passages:\n\n" + "\n\n".join(blocks)

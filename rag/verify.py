@@ -13,10 +13,12 @@ If no supported sentence is left, the answer becomes a refusal that shows the cl
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from index.types import Hit
+from rag.injection import without_instructions
 from rag.judges.base import Judge, Verdict, marked_sentences
 
 MODES = ("remove", "mark")
@@ -66,6 +68,8 @@ def verify(text: str, passages: Sequence[Hit], judge: Judge, *, mode: str = "rem
     """Check every sentence of ``text`` (with [n] markers into ``passages``) as described above."""
     if mode not in MODES:
         raise ValueError(f"unknown verification mode {mode!r}; known: {', '.join(MODES)}")
+    # instructions hidden in articles are not evidence (rag.injection); blanking keeps offsets valid
+    passages = [dataclasses.replace(h, text=without_instructions(h.text)) for h in passages]
     out = Checked(text="")
     lines: list[str] = []
     for sentence, numbers in marked_sentences(text):

@@ -39,3 +39,34 @@ def test_real_judge_turns_an_unsupported_reply_into_a_refusal(real_index: Index)
 
 def test_default_judge_is_shared_per_embedder(real_index: Index) -> None:
     assert default_judge(real_index) is default_judge(real_index)
+
+
+def test_an_injected_article_does_not_change_the_answer(tmp_path) -> None:
+    import shutil
+
+    from index import sample_dir
+    from rag.backends.extractive import ExtractiveBackend
+    from tests.unit.test_injection import HOSTILE
+
+    question = "What did Hegseth say about NATO membership for Ukraine?"
+    answers = []
+    for hostile in (False, True):
+        folder = tmp_path / f"articles-{hostile}"
+        shutil.copytree(sample_dir(), folder)
+        if hostile:
+            (folder / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+        idx = Index(tmp_path / f"index-{hostile}")
+        try:
+            idx.ingest([folder])
+            answers.append(answer_from(idx, question, backend=ExtractiveBackend(), k=5))
+        finally:
+            idx.close()
+    clean, attacked = answers
+    assert not attacked.refused and "dissolved" not in attacked.text and "resigned" not in attacked.text
+    # the hostile article may take a retrieval slot (so [n] numbers can shift), but the statements and the
+    # passages they cite are the same
+    from rag.judges import strip_markers
+
+    assert strip_markers(attacked.text) == strip_markers(clean.text)
+    assert [c.chunk_id for c in attacked.citations] == [c.chunk_id for c in clean.citations]
+    assert all("Ignore all previous" not in c.text for c in attacked.citations)
