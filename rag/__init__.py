@@ -22,6 +22,7 @@ from index.errors import (
 from index.types import Hit, IngestReport
 from rag.api import ask, ask_stream, ingest, search
 from rag.backends import Backend, get_backend
+from rag.conversation import Conversation
 from rag.types import Answer, Citation
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "BackendUnavailableError",
     "Citation",
     "ConfigError",
+    "Conversation",
     "EmptyIndexError",
     "Hit",
     "IndexMismatchError",

@@ -70,3 +70,22 @@ def test_an_injected_article_does_not_change_the_answer(tmp_path) -> None:
     assert strip_markers(attacked.text) == strip_markers(clean.text)
     assert [c.chunk_id for c in attacked.citations] == [c.chunk_id for c in clean.citations]
     assert all("Ignore all previous" not in c.text for c in attacked.citations)
+
+
+def test_a_follow_up_question_retrieves_the_right_passages(real_index: Index, monkeypatch) -> None:
+    import rag.api
+    from rag import Conversation
+
+    monkeypatch.setitem(rag.api._open, real_index.dir, real_index)
+    chat = Conversation(llm="extractive", index_dir=real_index.dir)
+    chat.ask("What did Hegseth say about NATO membership for Ukraine?")
+    follow = chat.ask("And did he say US troops would be deployed to Ukraine?")
+    assert "Hegseth" in follow.question
+
+    def says_no_us_troops(hits) -> bool:
+        return any(s in h.text for h in hits for s in ("would not deploy its troops to Ukraine",
+                                                      "there will not be US troops deployed to Ukraine"))
+
+    assert says_no_us_troops(follow.passages[:3]), (follow.question, [h.text[:300] for h in follow.passages[:3]])
+    bare = real_index.search("And did he say US troops would be deployed to Ukraine?", k=3)
+    print("follow-up:", follow.question, "| the bare question's top 3 has it:", says_no_us_troops(bare))

@@ -4,8 +4,8 @@ import sys
 import rag
 
 EXPECTED = {
-    "Answer", "Backend", "BackendError", "BackendUnavailableError", "Citation", "ConfigError", "EmptyIndexError",
-    "Hit", "IndexMismatchError", "IndexStateError", "IngestReport", "MissingExtraError", "MissingKeyError",
+    "Answer", "Backend", "BackendError", "BackendUnavailableError", "Citation", "ConfigError", "Conversation",
+    "EmptyIndexError", "Hit", "IndexMismatchError", "IndexStateError", "IngestReport", "MissingExtraError", "MissingKeyError",
     "RagError", "ask", "ask_stream", "get_backend", "ingest", "search",
 }
 
