@@ -5,8 +5,8 @@ import rag
 
 EXPECTED = {
     "Answer", "Backend", "BackendError", "BackendUnavailableError", "Citation", "ConfigError", "Conversation",
-    "EmptyIndexError", "Hit", "IndexMismatchError", "IndexStateError", "IngestReport", "MissingExtraError", "MissingKeyError",
-    "RagError", "ask", "ask_stream", "get_backend", "ingest", "search",
+    "EmptyIndexError", "Hit", "IndexMismatchError", "IndexStateError", "IngestReport", "MissingExtraError",
+    "MissingKeyError", "RagError", "ask", "ask_stream", "get_backend", "ingest", "search",
 }
 
 
