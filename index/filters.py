@@ -98,8 +98,3 @@ def _iso(value: str) -> str | None:
         return date.fromisoformat(value.strip()[:10]).isoformat()
     except ValueError:
         return parse_date(value)
-
-
-def to_where(filters: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """Turn ``{"source": "CNN", "since": "2025-02-01"}`` into a Chroma where clause."""
-    return parse_filters(filters).where()

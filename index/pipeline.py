@@ -206,10 +206,10 @@ class Index:
             raise ConfigError("The question is empty: ask something about the articles.")
         if k < 1:
             raise ConfigError(f"k must be at least 1, got {k}")
-        parse_filters(filters)  # a bad filter is reported before anything else
+        chosen = parse_filters(filters)  # a bad filter is reported before anything else
         if self.is_empty():
             raise EmptyIndexError(self.dir)
-        return self.searcher.search(query, k, filters)
+        return self.searcher.search(query, k, chosen)
 
     def hints(self, query: str) -> QueryHints:
         """The outlet and days ``query`` names, as search will read them (for showing to the user)."""

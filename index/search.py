@@ -17,12 +17,11 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from index.embedding import Embedder
-from index.filters import Filters, parse_filters
+from index.filters import Filters
 from index.fusion import fuse, mmr
 from index.lexical import LexicalIndex, best, tokenize
 from index.manifest import Manifest
@@ -101,18 +100,22 @@ class Searcher:
         self.config = config or SearchConfig()
         self.reranker = reranker or NoRerank()
         self._corpus_cache: _Corpus | None = None
+        self._sources: tuple[int, list[str]] = (-1, [])
         self._lock = threading.Lock()
 
     def hints(self, query: str) -> QueryHints:
         """The outlet and days ``query`` names (empty when query hints are off)."""
         if not self.config.query_hints:
             return QueryHints()
-        return understand(query, self.manifest.sources())
+        generation = self.manifest.generation()
+        if self._sources[0] != generation:  # the outlet list changes only when the index does
+            self._sources = (generation, self.manifest.sources())
+        return understand(query, self._sources[1])
 
-    def search(self, query: str, k: int, filters: Mapping[str, Any] | None = None) -> list[Hit]:
+    def search(self, query: str, k: int, chosen: Filters) -> list[Hit]:
+        """The ``k`` best hits for ``query`` within the (already checked) filters."""
         import numpy as np
 
-        chosen = parse_filters(filters)
         hints = self.hints(query)
         qv = np.asarray(self.embedder.embed(query), dtype=np.float32)
         if hints.sources and not chosen.sources:

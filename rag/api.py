@@ -139,7 +139,7 @@ def answer_from(
     """``ask`` against an already-open ``Index``; ``verify`` may also be the ``Judge`` to verify with."""
     answer: Answer | None = None
     for piece in answer_stream(idx, question, backend=backend, k=k, filters=filters, verify=verify,
-                               unsupported=unsupported, _whole=True):
+                               unsupported=unsupported, stream=False):
         if isinstance(piece, Answer):
             answer = piece
     assert answer is not None
@@ -164,9 +164,10 @@ def ask_stream(
 
 def answer_stream(
     idx: Index, question: str, *, backend: Backend, k: int = 5, filters: Mapping[str, Any] | None = None,
-    verify: bool | Judge = True, unsupported: str = "remove", _whole: bool = False,
+    verify: bool | Judge = True, unsupported: str = "remove", stream: bool = True,
 ) -> Iterator[str | Answer]:
-    """``ask_stream`` against an already-open ``Index``."""
+    """``ask_stream`` against an already-open ``Index``; ``stream=False`` asks the backend for the whole
+    reply at once (``Backend.generate``) and yields only the ``Answer``."""
     hits = idx.search(question, k=k, filters=filters)
     if backend.needs_embedder:
         backend.use_embedder(idx.embedder)
@@ -179,7 +180,7 @@ def answer_stream(
     if not hits:
         yield refusal(f"{REFUSAL} No passage matches the filters.")
         return
-    if _whole:
+    if not stream:
         reply = backend.generate(question, hits)
     else:
         pieces = []

@@ -138,7 +138,7 @@ def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
     first_piece = None
     for piece in answer_stream(idx, args.question, backend=backend, k=args.k or settings.k, filters=_filters(args),
                                verify=not args.no_verify, unsupported="mark" if args.mark_unsupported else "remove",
-                               _whole=not streamed):
+                               stream=streamed):
         if isinstance(piece, Answer):
             answer = piece
         elif streamed:
