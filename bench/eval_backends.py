@@ -4,6 +4,7 @@ The ``openai`` backend is measured against a real llama.cpp server on 127.0.0.1 
 SmolLM2 (no hosted model is reachable here). Run folders go to ``eval-runs/bench-<backend>``.
 
 Run:  .venv/bin/python bench/eval_backends.py [--backends extractive llama-cpp openai] [--k 5]
+      [--questions eval/data/questions_heldout.jsonl]
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ def main() -> None:
     ap.add_argument("--backends", nargs="+", default=["extractive", "llama-cpp", "openai"])
     ap.add_argument("--k", type=int, default=5)
     ap.add_argument("--out", default="eval-runs", help="parent folder of the run folders")
+    ap.add_argument("--questions", type=Path, default=QUESTIONS,
+                    help="question set (default: the gold set; eval/data/questions_heldout.jsonl is the held-out set)")
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so a killed run still stops its local server
     index = Path(tempfile.mkdtemp(prefix="eval-bench-index-"))
@@ -45,10 +48,11 @@ def main() -> None:
                 backend = get_backend("openai", base_url=base, model="smollm2", api_key_env="")
             else:
                 backend = get_backend(name)
-            out = run(QUESTIONS, backend=backend, k=args.k, index_dir=index, out_dir=Path(args.out) / f"bench-{name}",
-                      progress=True, command=f"bench/eval_backends.py --backends {name} --k {args.k}")
+            out = run(args.questions, backend=backend, k=args.k, index_dir=index,
+                      out_dir=Path(args.out) / f"bench-{name}", progress=True,
+                      command=f"bench/eval_backends.py --backends {name} --k {args.k} --questions {args.questions}")
             results[name] = json.loads((out / "summary.json").read_text())
-    print(f"\n{len(results)} backends, {QUESTIONS.name}, k={args.k}, judge: offline\n")
+    print(f"\n{len(results)} backends, {args.questions.name}, k={args.k}, judge: offline\n")
     print("| backend | " + " | ".join(COLUMNS) + " |")
     print("|---|" + "---|" * len(COLUMNS))
     for name, s in results.items():

@@ -11,6 +11,7 @@ from index.errors import ConfigError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 QUESTIONS = DATA_DIR / "questions.jsonl"
+QUESTIONS_HELDOUT = DATA_DIR / "questions_heldout.jsonl"  # written apart from the rules tuned on QUESTIONS
 CLAIMS = DATA_DIR / "claims.jsonl"
 CLAIMS_HELDOUT = DATA_DIR / "claims_heldout.jsonl"
 

@@ -12,6 +12,7 @@ from index import Index, IngestReport, resolve_index_dir
 from index.loading import DEFAULT_MAX_BYTES
 from index.rerank import Reranker
 from index.types import Hit
+from rag.answerability import unanswered
 from rag.backends import DEFAULT_BACKEND, Backend, get_backend
 from rag.citations import parse_citations
 from rag.judges import Judge, get_judge
@@ -173,12 +174,12 @@ def answer_stream(
         backend.use_embedder(idx.embedder)
     judge = verify if isinstance(verify, Judge) else default_judge(idx) if verify else None
 
-    def refusal(text: str, dropped: list[Dropped] | None = None) -> Answer:
+    def refusal(text: str, dropped: list[Dropped] | None = None, why: str = "") -> Answer:
         return Answer(text=text, citations=[], refused=True, question=question, backend=backend.name, passages=hits,
-                      dropped=dropped or [], verified_by=judge.describe() if judge else "")
+                      dropped=dropped or [], verified_by=judge.describe() if judge else "", refusal_reason=why)
 
     if not hits:
-        yield refusal(f"{REFUSAL} No passage matches the filters.")
+        yield refusal(f"{REFUSAL} No passage matches the filters.", why="no passage matches the filters")
         return
     if not stream:
         reply = backend.generate(question, hits)
@@ -189,13 +190,17 @@ def answer_stream(
             yield piece
         reply = "".join(pieces)
     if is_refusal(reply):
-        yield refusal(REFUSAL)
+        yield refusal(REFUSAL, why=f"the {backend.name} backend found no answer in the passages")
         return
     text, _, bad_markers = parse_citations(reply, hits)
     checked = verify_reply(text, hits, judge, mode=unsupported) if judge else None
     if checked is not None:
         if not checked.kept:
-            yield refusal(REFUSAL, checked.dropped)
+            yield refusal(REFUSAL, checked.dropped, "the passages support none of the reply's sentences")
+            return
+        why = unanswered(question, checked.support, [h.text for h in hits], idx.hints(question).sources)
+        if why:
+            yield refusal(REFUSAL, checked.dropped, why)
             return
         text = checked.text
     text, citations, _ = parse_citations(text, hits)

@@ -159,6 +159,8 @@ def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
         print(f"\n(dropped citation markers that point at no passage: {answer.dropped_markers})")
     shown = answer.citations if not answer.refused else []
     if answer.refused:
+        if answer.refusal_reason:
+            print(textwrap.fill(f"(Why: {answer.refusal_reason}.)", 100))
         print("\nClosest passages:")
         shown = [_as_citation(i, h) for i, h in enumerate(answer.passages[:3], 1)]
     else:

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     openai_model: str = Field("default", description="model name to ask the server for")
     openai_api_key_env: str = Field("OPENAI_API_KEY", description="variable holding the API key ('' = no key)")
     openai_timeout: float = Field(120.0, gt=0, description="seconds to wait for the server's reply")
+    openai_retries: int = Field(2, ge=0, le=10, description="retries of a refused connection or HTTP 429/5xx")
     reranker: str = Field("none", description="reranking stage: none, or cross-encoder (needs reranker_model)")
     reranker_model: Path | None = Field(None, description="folder of a sentence-transformers CrossEncoder on disk")
 
@@ -43,5 +44,6 @@ class Settings(BaseSettings):
             return {"model_path": self.model_path}
         if name == "openai":
             return {"base_url": self.openai_base_url, "model": self.openai_model,
-                    "api_key_env": self.openai_api_key_env, "timeout": self.openai_timeout}
+                    "api_key_env": self.openai_api_key_env, "timeout": self.openai_timeout,
+                    "retries": self.openai_retries}
         return {}

@@ -40,7 +40,9 @@ class Answer:
     retrieved passages in prompt order (passage n is ``passages[n-1]``); ``dropped_markers`` lists
     [n] markers the backend wrote that point at no passage (they are removed from ``text``).
     ``dropped`` lists the sentences verification removed (or marked) and why; ``verified_by``
-    names the judge that checked every sentence ("" when verification was off).
+    names the judge that checked every sentence ("" when verification was off). ``refusal_reason``
+    says why a refusal was given (e.g. "the question asks 'how many troops', and no supported sentence
+    gives that number"; see ``rag.answerability``).
     """
 
     text: str
@@ -52,3 +54,4 @@ class Answer:
     dropped_markers: list[int] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
     verified_by: str = ""
+    refusal_reason: str = ""

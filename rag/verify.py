@@ -17,6 +17,7 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from index.chunking import sentence_spans
 from index.types import Hit
 from rag.injection import without_instructions
 from rag.judges.base import Judge, Verdict, marked_sentences
@@ -47,12 +48,15 @@ class Dropped:
 
 @dataclass
 class Checked:
-    """The verified reply: its text, the quote found for each cited number, and what was dropped."""
+    """The verified reply: its text, the quote found for each cited number, what was dropped, and for each
+    kept sentence its evidence (the supporting span with the two sentences before it, for
+    ``rag.answerability``)."""
 
     text: str
     quotes: dict[int, list[Quote]] = field(default_factory=dict)
     dropped: list[Dropped] = field(default_factory=list)
     kept: int = 0
+    support: list[tuple[str, str]] = field(default_factory=list)
 
 
 def locate(evidence: str, hit: Hit) -> Quote | None:
@@ -88,10 +92,13 @@ def verify(text: str, passages: Sequence[Hit], judge: Judge, *, mode: str = "rem
             reason = "" if supporting else "no retrieved passage supports it" + _because(whole)
         if supporting:
             out.kept += 1
+            evidence = []
             for n, verdict in supporting:
                 quote = locate(verdict.evidence, passages[n - 1])
                 if quote:
                     out.quotes.setdefault(n, []).append(quote)
+                    evidence.append(_with_context(passages[n - 1], quote))
+            out.support.append((claim, " ".join(evidence)))
             cited = valid or [n for n, _ in supporting]
             lines.append(f"{sentence} " + "".join(f"[{n}]" for n in cited))
             continue
@@ -100,6 +107,14 @@ def verify(text: str, passages: Sequence[Hit], judge: Judge, *, mode: str = "rem
             lines.append(f"{sentence} {UNSUPPORTED_MARK}")
     out.text = "\n".join(lines)
     return out
+
+
+def _with_context(hit: Hit, quote: Quote, before: int = 2) -> str:
+    """The quote with up to ``before`` sentences of its passage in front of it."""
+    at = quote.start - hit.start
+    starts = [s for s, e in sentence_spans(hit.text) if e <= at]
+    begin = starts[-before] if len(starts) >= before else (starts[0] if starts else at)
+    return hit.text[begin:quote.end - hit.start]
 
 
 def _supporters(judge: Judge, claim: str, numbers: Sequence[int] | range, passages: Sequence[Hit], *,

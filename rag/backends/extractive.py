@@ -11,6 +11,7 @@ from typing import Any
 
 from index.chunking import count_tokens, sentence_spans
 from index.types import Hit
+from rag.answerability import expectations, meets
 from rag.backends.base import Backend
 from rag.prompt import REFUSAL
 from rag.text import content_words
@@ -19,7 +20,9 @@ from rag.text import content_words
 class ExtractiveBackend(Backend):
     """Quotes up to ``max_sentences`` retrieved sentences, each cited to its passage.
 
-    A sentence's score mixes meaning (cosine similarity of embeddings) and shared content words.
+    A sentence's score mixes meaning (cosine similarity of embeddings) and shared content words, plus
+    ``kind_bonus`` when it holds the kind of answer the question asks for (a number for "how many", a
+    date for "when": ``rag.answerability``).
     """
 
     name = "extractive"
@@ -27,12 +30,13 @@ class ExtractiveBackend(Backend):
 
     def __init__(
         self, embedder: Any = None, *, max_sentences: int = 3, min_similarity: float = 0.3,
-        spread: float = 0.08,
+        spread: float = 0.08, kind_bonus: float = 0.1,
     ) -> None:
         self.embedder = embedder
         self.max_sentences = max_sentences
         self.min_similarity = min_similarity
         self.spread = spread
+        self.kind_bonus = kind_bonus
 
     def use_embedder(self, embedder: object) -> None:
         if self.embedder is None:
@@ -50,11 +54,17 @@ class ExtractiveBackend(Backend):
         q_words = content_words(question)
         q_vec = self.embedder.embed(question)
         vectors = self.embedder.embed_batch([s for _, s in candidates])
+        asked = [e for e in expectations(question) if e.kind] if self.kind_bonus else []
         scored = []
         for (n, sentence), vec in zip(candidates, vectors, strict=True):
             cosine = sum(a * b for a, b in zip(q_vec, vec, strict=True))
             overlap = len(q_words & content_words(sentence)) / len(q_words) if q_words else 0.0
             scored.append((0.75 * cosine + 0.25 * overlap, cosine, n, sentence))
+        if asked:  # among sentences about as close as the best, prefer those that hold the kind of answer asked for
+            top = max(t[0] for t in scored)
+            scored = [(score + self.kind_bonus, cos, n, sentence)
+                      if score >= top - self.spread and all(meets(e, question, sentence) for e in asked)
+                      else (score, cos, n, sentence) for score, cos, n, sentence in scored]
         scored.sort(key=lambda t: (-t[0], t[2]))
         best = scored[0]
         if best[1] < self.min_similarity:

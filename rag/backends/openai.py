@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -16,6 +17,8 @@ from index.errors import BackendError, BackendUnavailableError, ConfigError, Mis
 from rag.backends.base import ChatBackend
 
 DEFAULT_KEY_ENV = "OPENAI_API_KEY"
+RETRY_STATUS = (429, 500, 502, 503, 504)
+MAX_WAIT_S = 30.0
 
 
 class OpenAIBackend(ChatBackend):
@@ -27,6 +30,9 @@ class OpenAIBackend(ChatBackend):
         api_key_env: name of the environment variable holding the key; ``""`` or None for servers
             that need none.
         timeout: seconds to wait for the reply (connecting gives up after 5 s).
+        retries: how many times to retry a failed connection, and a reply of HTTP 429 (rate limited) or
+            500/502/503/504 (server busy or restarting), waiting ``Retry-After`` seconds when the server
+            gives it (at most 30), else 1 s, 2 s, 4 s ... (httpx itself retries only connections.)
     """
 
     name = "openai"
@@ -103,31 +109,57 @@ class OpenAIBackend(ChatBackend):
                 f"The server at {self.base_url} answered HTTP {response.status_code}: {response.text[:300]}"
             )
 
+    def _wait(self, response: Any, attempt: int) -> bool:
+        """Whether to try again after ``response`` (sleeping first); False once retries are used up."""
+        if response.status_code not in RETRY_STATUS or attempt >= self.retries:
+            return False
+        try:
+            wait = float(response.headers.get("retry-after", ""))
+        except ValueError:
+            wait = 2.0 ** attempt
+        time.sleep(min(max(wait, 0.0), MAX_WAIT_S))
+        return True
+
     def chat(self, messages: list[dict[str, str]]) -> str:
         headers = self._headers()
         with self._errors(), self._client() as client:
-            response = client.post(f"{self.base_url}/chat/completions", json=self._body(messages, False),
-                                   headers=headers)
+            for attempt in range(self.retries + 1):
+                response = client.post(f"{self.base_url}/chat/completions", json=self._body(messages, False),
+                                       headers=headers)
+                if not self._wait(response, attempt):
+                    break
         self._check(response)
         return _content(response.json(), self.base_url)
 
     def chat_stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
-        """Server-sent events (``"stream": true``): each ``data:`` line's delta content as it arrives."""
+        """Server-sent events (``"stream": true``): each ``data:`` line's delta content as it arrives.
+        A busy server is retried before the first piece arrives, never after."""
         headers = self._headers()
-        with self._errors(), self._client() as client, client.stream(
-                "POST", f"{self.base_url}/chat/completions", json=self._body(messages, True), headers=headers,
-        ) as response:
-            if response.status_code >= 400:
-                response.read()
-                self._check(response)
-            for line in response.iter_lines():
-                data = line[5:].strip() if line.startswith("data:") else ""
-                if data == "[DONE]":
+        with self._errors(), self._client() as client:
+            for attempt in range(self.retries + 1):
+                request = client.build_request("POST", f"{self.base_url}/chat/completions",
+                                               json=self._body(messages, True), headers=headers)
+                response = client.send(request, stream=True)
+                if response.status_code < 400:
                     break
-                if data:
-                    piece = _delta(data, self.base_url)
-                    if piece:
-                        yield piece
+                response.read()
+                response.close()
+                if not self._wait(response, attempt):
+                    self._check(response)
+            try:
+                yield from self._events(response)
+            finally:
+                response.close()
+
+    def _events(self, response: Any) -> Iterator[str]:
+        for line in response.iter_lines():
+            data = line[5:].strip() if line.startswith("data:") else ""
+            if data == "[DONE]":
+                break
+            if data:
+                piece = _delta(data, self.base_url)
+                if piece:
+                    yield piece
 
 
 def _delta(data: str, base_url: str) -> str:

@@ -37,6 +37,21 @@ def test_real_judge_turns_an_unsupported_reply_into_a_refusal(real_index: Index)
     assert answer.dropped and answer.dropped[0].citations == (1,)
 
 
+def test_extractive_refuses_a_near_miss_and_answers_the_close_question(real_index: Index) -> None:
+    """The articles talk about troops and aid, but never say how many troops Europe would send."""
+    from rag.backends import get_backend
+
+    backend = get_backend("extractive")
+    near_miss = answer_from(real_index, "How many troops would European countries have to contribute to a "
+                                        "peacekeeping force in Ukraine?", backend=backend, k=5)
+    assert near_miss.refused and "How many troops" in near_miss.refusal_reason and near_miss.passages
+    answered = answer_from(real_index, "How much aid have about 50 countries given Ukraine?", backend=backend, k=5)
+    assert not answered.refused and "126" in answered.text
+    unverified = answer_from(real_index, "How many troops would European countries have to contribute to a "
+                                         "peacekeeping force in Ukraine?", backend=backend, k=5, verify=False)
+    assert not unverified.refused  # the check belongs to verification: without it the quote stands
+
+
 def test_default_judge_is_shared_per_embedder(real_index: Index) -> None:
     assert default_judge(real_index) is default_judge(real_index)
 

@@ -45,3 +45,75 @@ def test_key_never_appears_in_errors_or_description(monkeypatch: pytest.MonkeyPa
     with pytest.raises(BackendUnavailableError) as err:
         backend.chat(MESSAGES)
     assert "sk-very-secret-123" not in str(err.value) + repr(err.value) + backend.describe() + repr(vars(backend))
+
+
+class FlakyFakeServer:
+    """A real HTTP server on 127.0.0.1 standing in for an LLM server: answers 503 (with Retry-After: 0)
+    ``busy`` times, then a fixed chat completion (plain or streamed). Serves at most 10 requests."""
+
+    def __init__(self, busy: int) -> None:
+        import http.server
+        import json
+        import threading
+
+        self.busy, self.seen = busy, 0
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                outer.seen += 1
+                if outer.seen <= outer.busy:
+                    self.send_response(503)
+                    self.send_header("Retry-After", "0")
+                    self.send_header("Content-Length", "4")
+                    self.end_headers()
+                    self.wfile.write(b"busy")
+                    return
+                if body.get("stream"):
+                    chunk = json.dumps({"choices": [{"delta": {"content": "streamed"}}]})
+                    data = f"data: {chunk}\n\ndata: [DONE]\n\n".encode()
+                else:
+                    data = json.dumps({"choices": [{"message": {"content": "whole"}}]}).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        for _ in range(10):  # bounded; each wait ends after server.timeout, and closing the socket ends it
+            try:
+                self.server.handle_request()
+            except (OSError, ValueError):
+                return
+
+    def __enter__(self) -> "FlakyFakeServer":
+        self.server.timeout = 10
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.server_close()
+
+
+def test_busy_server_is_retried_then_answers() -> None:
+    with FlakyFakeServer(busy=2) as server:
+        assert OpenAIBackend(server.url, api_key_env="", retries=2).chat(MESSAGES) == "whole"
+        assert server.seen == 3
+    with FlakyFakeServer(busy=1) as server:
+        assert list(OpenAIBackend(server.url, api_key_env="", retries=1).chat_stream(MESSAGES)) == ["streamed"]
+        assert server.seen == 2
+
+
+def test_retries_give_up_with_the_status_and_url() -> None:
+    with FlakyFakeServer(busy=5) as server:
+        with pytest.raises(BackendUnavailableError, match="HTTP 503") as err:
+            OpenAIBackend(server.url, api_key_env="", retries=1).chat(MESSAGES)
+        assert server.url in str(err.value) and server.seen == 2
