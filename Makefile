@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 QUESTION ?= What did Hegseth say about NATO membership for Ukraine?
 
-.PHONY: demo test check lint typecheck pytest unit install install-dev clean
+.PHONY: demo app test check lint typecheck pytest unit install install-ui install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,17 +15,26 @@ $(VENV)/.stamp-base: $(BIN)/python pyproject.toml
 	$(BIN)/pip install -e .
 	touch $@
 
+$(VENV)/.stamp-ui: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -e '.[ui]'
+	touch $@
+
 $(VENV)/.stamp-dev: $(BIN)/python pyproject.toml
-	$(BIN)/pip install -e '.[dev,local-llm]'
+	$(BIN)/pip install -e '.[dev,local-llm,ui]'
 	touch $@
 
 install: $(VENV)/.stamp-base
+install-ui: $(VENV)/.stamp-ui
 install-dev: $(VENV)/.stamp-dev
 
 ## demo: install, index the sample articles, answer a question (extractive backend, offline)
 demo: $(VENV)/.stamp-base
 	$(BIN)/rag ingest --sample
 	$(BIN)/rag ask "$(QUESTION)"
+
+## app: install with the [ui] extra and start the chat app on http://127.0.0.1:7860 (sample articles if empty)
+app: $(VENV)/.stamp-ui
+	GRADIO_ANALYTICS_ENABLED=False $(BIN)/rag ui
 
 ## test: install everything (incl. llama.cpp, compiled once) and run lint, types and all tests
 test: $(VENV)/.stamp-dev check pytest

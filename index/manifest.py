@@ -104,6 +104,12 @@ class Manifest:
         docs, chunks = self._query("SELECT COUNT(*), COALESCE(SUM(n_chunks), 0) FROM docs")[0]
         return int(docs), int(chunks)  # type: ignore[call-overload]
 
+    def date_range(self) -> tuple[str | None, str | None]:
+        """The earliest and latest publication dates (ISO) among dated documents; (None, None) if none."""
+        rows = self._query("SELECT MIN(published), MAX(published) FROM docs WHERE published IS NOT NULL")
+        first, last = rows[0] if rows else (None, None)
+        return (str(first) if first else None, str(last) if last else None)
+
     def sources(self) -> list[str]:
         return [str(r[0]) for r in self._query("SELECT DISTINCT source FROM docs WHERE source IS NOT NULL ORDER BY 1")]
 

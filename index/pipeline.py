@@ -66,6 +66,8 @@ class IndexInfo:
     chunks: int
     embedder: str
     sources: list[str] = field(default_factory=list)
+    first_date: str | None = None  # earliest publication date among dated documents (ISO)
+    last_date: str | None = None
 
 
 class Index:
@@ -221,7 +223,8 @@ class Index:
 
     def info(self) -> IndexInfo:
         docs, chunks = self.manifest.counts()
-        return IndexInfo(self.dir, docs, chunks, self.embedder.name, self.manifest.sources())
+        first, last = self.manifest.date_range()
+        return IndexInfo(self.dir, docs, chunks, self.embedder.name, self.manifest.sources(), first, last)
 
     def close(self) -> None:
         self.manifest.close()

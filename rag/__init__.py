@@ -19,8 +19,9 @@ from index.errors import (
     MissingKeyError,
     RagError,
 )
+from index.pipeline import IndexInfo
 from index.types import Hit, IngestReport
-from rag.api import ask, ask_stream, ingest, search
+from rag.api import ask, ask_stream, info, ingest, sample_articles, search
 from rag.backends import Backend, get_backend
 from rag.conversation import Conversation
 from rag.types import Answer, Citation
@@ -35,6 +36,7 @@ __all__ = [
     "Conversation",
     "EmptyIndexError",
     "Hit",
+    "IndexInfo",
     "IndexMismatchError",
     "IndexStateError",
     "IngestReport",
@@ -44,6 +46,8 @@ __all__ = [
     "ask",
     "ask_stream",
     "get_backend",
+    "info",
     "ingest",
+    "sample_articles",
     "search",
 ]

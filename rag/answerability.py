@@ -4,25 +4,28 @@ Verification (``rag.verify``) makes sure every kept sentence is true to its pass
 enough: asked "How many troops would Europe send?", a backend can quote a true sentence about
 "$126bn in aid" and be faithful yet useless. The articles here are full of near misses like that
 (the topic is covered, the detail asked for is not), and retrieval scores cannot tell them apart
-(measured in #5: cosine of the best passage is as high for unanswerable questions as for answerable ones).
+(measured: the best passage's cosine is as high for unanswerable questions as for answerable ones).
 
 So the question's own words say what an answer must contain, and the verified answer is checked for it:
 
-- **what kind of answer** (``expectation``): "how many X" / "how much X" needs a number that counts X
+- **what kind of answer** (``expectations``): "how many X" / "how much X" needs a number that counts X
   (within a few words of it, or governing it) and is not already in the question; "what rate / number /
   amount ..." a number; "how long" / "how many days" a duration; "when" / "what day/year" a date or
   time; "on what date(s)" a calendar date (a month, weekday or day number, not "next week");
-  "where" / "in which city" a place; "what is the name of" / "name the" a person's name.
+  "where" / "in which city" a place (not "US" in "US President"); "which country" a country, in the
+  sentence or just before it ("It led the meeting"); "what is the name of" / "name the" a person's name.
+  "When and where" asks for both.
   Questions of any other shape ("what did X say", "why", "who") set no expected kind.
 - **who is asked about** (``speaker_names``): in "What did Germany's defence minister say", "How did
   China react" or "How much did the UK pledge", the named subject of a saying, reacting or giving verb
-  must appear in the answer or in the two sentences before its supporting span ("Germany" must be
-  there, not just any minister).
+  must appear in the answering sentence or in the two sentences before its supporting span ("Germany"
+  must be there, not just any minister).
 - **names the articles lack**: a name in the question (outside the asked-for phrase, and other than an
   outlet the question names as a source) that no retrieved passage mentions.
 
-Any failure turns the answer into a refusal whose reason says what was missing. The same
-``expectation`` steers the extractive backend towards sentences that contain the kind of answer asked for.
+One kept sentence must pass the first two on its own; otherwise the answer becomes a refusal whose
+reason says what was missing. The same ``expectations`` steer the extractive backend towards sentences
+that hold the kind of answer asked for.
 The rules and their measured effect (gold and held-out questions) are in the README.
 """
 
@@ -59,8 +62,8 @@ _WANTED = {NUMBER: "that number", DURATION: "a length of time", DATE: "a date or
 class Expectation:
     """What kind of answer a question asks for.
 
-    ``kind``: one of ``number``, ``duration``, ``date``, ``exact date``, ``place``, ``name``, or "" (no
-    particular kind); ``focus``: the lemma of the thing counted ("troop" in "how many troops");
+    ``kind``: one of ``number``, ``duration``, ``date``, ``exact date``, ``place``, ``country``, ``name``,
+    or "" (no particular kind); ``focus``: the lemma of the thing counted ("troop" in "how many troops");
     ``phrase``: the question's words for what it asks; ``span``: their token positions in the question.
     """
 

@@ -8,8 +8,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from index import Index, IngestReport, resolve_index_dir
+from index import Index, IngestReport, resolve_index_dir, sample_dir
 from index.loading import DEFAULT_MAX_BYTES
+from index.pipeline import IndexInfo
 from index.rerank import Reranker
 from index.types import Hit
 from rag.answerability import unanswered
@@ -70,6 +71,17 @@ def ingest(
         paths = [paths]
     return open_index(index_dir).ingest(paths, prune=prune, max_bytes=max_bytes, encoding=encoding,
                                         progress=progress)
+
+
+def info(index_dir: PathLike | None = None) -> IndexInfo:
+    """What the index holds: ``.documents``, ``.chunks``, ``.sources`` (outlets), ``.first_date``/``.last_date``,
+    ``.index_dir`` (the data folder) and ``.embedder``."""
+    return open_index(index_dir).info()
+
+
+def sample_articles() -> Path:
+    """The folder of the bundled sample articles (five outlets' versions of one story)."""
+    return sample_dir()
 
 
 def search(

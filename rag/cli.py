@@ -65,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
 
 # Command groups that live in packages layered above ``rag`` (they import ``rag``, not the reverse), found by
 # module name: each module has ``add_parser(subparsers)`` and ``main(args, settings)``.
-COMMAND_GROUPS = {"eval": "eval.cli"}
+COMMAND_GROUPS = {"eval": "eval.cli", "ui": "ui.cli"}
 
 
 def _group(module: str) -> Any:
@@ -232,6 +232,8 @@ def cmd_info(args: argparse.Namespace, settings: Any) -> int:
     print(f"documents:  {info.documents}")
     print(f"chunks:     {info.chunks}")
     print(f"outlets:    {', '.join(info.sources) or '(none known)'}")
+    if info.first_date:
+        print(f"dates:      {info.first_date} to {info.last_date}")
     print(f"embedder:   {info.embedder} (sentence-transformers, bundled)")
     print(f"chunking:   {idx.chunking.size} tokens, {idx.chunking.overlap} overlap")
     cfg = idx.searcher.config

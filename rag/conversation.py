@@ -22,7 +22,7 @@ The rewritten question is what ``Answer.question`` holds, so a reader can see wh
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,13 +60,22 @@ class Conversation:
 
     def ask(self, question: str) -> Answer:
         """Answer ``question`` in context; ``Answer.question`` is the standalone question that was searched."""
-        from rag.api import answer_from, open_index, resolve_backend
+        *_, answer = self.ask_stream(question, stream=False)
+        assert isinstance(answer, Answer)
+        return answer
+
+    def ask_stream(self, question: str, *, stream: bool = True) -> Iterator[str | Answer]:
+        """``ask``, streamed like ``rag.ask_stream``: the backend's text as it comes, then the verified ``Answer``
+        (whose ``question`` is the standalone question that was searched). The turn is kept once it ends."""
+        from rag.api import answer_stream, open_index, resolve_backend
 
         backend = resolve_backend(self.llm)
         standalone = self.rewrite(question, backend)
-        answer = answer_from(open_index(self.index_dir), standalone, backend=backend, k=self.k, filters=self.filters)
-        self.turns.append(Turn(question, standalone, answer))
-        return answer
+        for piece in answer_stream(open_index(self.index_dir), standalone, backend=backend, k=self.k,
+                                   filters=self.filters, stream=stream):
+            if isinstance(piece, Answer):
+                self.turns.append(Turn(question, standalone, piece))
+            yield piece
 
     def rewrite(self, question: str, backend: Backend | None = None) -> str:
         """The standalone form of ``question`` given the turns so far."""

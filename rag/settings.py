@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     openai_api_key_env: str = Field("OPENAI_API_KEY", description="variable holding the API key ('' = no key)")
     openai_timeout: float = Field(120.0, gt=0, description="seconds to wait for the server's reply")
     openai_retries: int = Field(2, ge=0, le=10, description="retries of a refused connection or HTTP 429/5xx")
+    ui_user: str | None = Field(None, description="with ui_password: the app asks for this login")
+    ui_password: SecretStr | None = Field(None, description="the app's login password (never printed)")
     reranker: str = Field("none", description="reranking stage: none, or cross-encoder (needs reranker_model)")
     reranker_model: Path | None = Field(None, description="folder of a sentence-transformers CrossEncoder on disk")
 

@@ -21,6 +21,23 @@ RETRY_STATUS = (429, 500, 502, 503, 504)
 MAX_WAIT_S = 30.0
 
 
+class Secret:
+    """A value that never shows itself: ``repr``/``str`` give ``Secret(***)``, so it cannot leak into logs."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str | None) -> None:
+        self._value = value or None
+
+    def get(self) -> str | None:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret(***)" if self._value else "Secret(None)"
+
+    __str__ = __repr__
+
+
 class OpenAIBackend(ChatBackend):
     """Chat completions from ``{base_url}/chat/completions``.
 
@@ -29,6 +46,8 @@ class OpenAIBackend(ChatBackend):
         model: the model name the server expects.
         api_key_env: name of the environment variable holding the key; ``""`` or None for servers
             that need none.
+        api_key: the key itself, for a program or the app's settings panel that has it in hand; held
+            in memory as a ``Secret`` (never printed) and preferred over ``api_key_env``.
         timeout: seconds to wait for the reply (connecting gives up after 5 s).
         retries: how many times to retry a failed connection, and a reply of HTTP 429 (rate limited) or
             500/502/503/504 (server busy or restarting), waiting ``Retry-After`` seconds when the server
@@ -41,6 +60,7 @@ class OpenAIBackend(ChatBackend):
     def __init__(
         self, base_url: str | None = None, *, model: str = "default", api_key_env: str | None = DEFAULT_KEY_ENV,
         timeout: float = 120.0, max_tokens: int = 512, temperature: float = 0.0, retries: int = 2,
+        api_key: str | None = None,
     ) -> None:
         if not base_url:
             raise ConfigError(
@@ -54,11 +74,14 @@ class OpenAIBackend(ChatBackend):
         self.max_tokens = max_tokens
         self.temperature = temperature
         self.retries = retries
+        self.api_key = Secret(api_key)
 
     def describe(self) -> str:
         return f"openai ({self.model} at {self.base_url})"
 
     def _headers(self) -> dict[str, str]:
+        if self.api_key.get():
+            return {"Authorization": f"Bearer {self.api_key.get()}"}
         if not self.api_key_env:
             return {}
         key = os.environ.get(self.api_key_env)
@@ -101,7 +124,8 @@ class OpenAIBackend(ChatBackend):
     def _check(self, response: Any) -> None:
         if response.status_code in (401, 403):
             raise BackendError(
-                f"The server at {self.base_url} refused the API key from ${self.api_key_env} "
+                f"The server at {self.base_url} refused the API key "
+                f"{'you entered' if self.api_key.get() else f'from ${self.api_key_env}'} "
                 f"(HTTP {response.status_code}); check the key"
             )
         if response.status_code >= 400:

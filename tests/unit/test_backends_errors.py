@@ -117,3 +117,9 @@ def test_retries_give_up_with_the_status_and_url() -> None:
         with pytest.raises(BackendUnavailableError, match="HTTP 503") as err:
             OpenAIBackend(server.url, api_key_env="", retries=1).chat(MESSAGES)
         assert server.url in str(err.value) and server.seen == 2
+
+
+def test_a_key_given_directly_is_sent_but_never_shown() -> None:
+    backend = OpenAIBackend("http://127.0.0.1:9/v1", api_key_env="UNSET_VARIABLE_FOR_TEST", api_key="sk-typed-456")
+    assert backend._headers() == {"Authorization": "Bearer sk-typed-456"}
+    assert "sk-typed-456" not in repr(vars(backend)) + str(backend.api_key) + backend.describe()

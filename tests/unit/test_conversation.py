@@ -45,3 +45,22 @@ def test_conversation_uses_the_model_rewrite_only_when_it_is_sane(fake_index: In
     chat = Conversation(llm=junk, index_dir=fake_index.dir)
     chat.ask(FIRST)
     assert chat.ask("And what did he say about troops?").question == "what did Hegseth say about troops?"
+
+
+def test_a_streamed_turn_yields_text_then_the_answer_and_is_remembered(fake_index: Index, articles: Path,
+                                                                        monkeypatch) -> None:
+    fake_index.ingest([articles])
+    import rag.api
+
+    monkeypatch.setitem(rag.api._open, fake_index.dir, fake_index)
+    monkeypatch.setattr(rag.api, "default_judge", lambda idx: LexicalJudge())
+    chat = Conversation(llm=ScriptedFakeLLM(["The articles don't say."]), index_dir=fake_index.dir)
+    pieces = list(chat.ask_stream(FIRST))
+    assert all(isinstance(p, str) for p in pieces[:-1]) and len(pieces) > 2
+    assert "".join(pieces[:-1]) == "The articles don't say."
+    answer = pieces[-1]
+    assert not isinstance(answer, str) and answer.refused
+    assert [t.asked for t in chat.turns] == [FIRST] and chat.turns[0].answer is answer
+    unfinished = chat.ask_stream("And what did he say about troops?")
+    next(unfinished)
+    assert len(chat.turns) == 1  # a turn counts only once its answer is complete

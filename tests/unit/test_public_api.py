@@ -5,8 +5,9 @@ import rag
 
 EXPECTED = {
     "Answer", "Backend", "BackendError", "BackendUnavailableError", "Citation", "ConfigError", "Conversation",
-    "EmptyIndexError", "Hit", "IndexMismatchError", "IndexStateError", "IngestReport", "MissingExtraError",
-    "MissingKeyError", "RagError", "ask", "ask_stream", "get_backend", "ingest", "search",
+    "EmptyIndexError", "Hit", "IndexInfo", "IndexMismatchError", "IndexStateError", "IngestReport",
+    "MissingExtraError", "MissingKeyError", "RagError", "ask", "ask_stream", "get_backend", "info", "ingest",
+    "sample_articles", "search",
 }
 
 

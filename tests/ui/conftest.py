@@ -1,0 +1,43 @@
+"""The chat app, really started on 127.0.0.1 (a free port) over a real index of the sample articles; closed after."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class RunningApp:
+    url: str
+    index_dir: Path
+
+
+@pytest.fixture(scope="session")
+def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """The app on an empty index: it must seed itself with the sample articles."""
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    from ui.app import launch
+
+    index_dir = tmp_path_factory.mktemp("ui") / "index"
+    port = free_port()
+    app = launch(index_dir, host="127.0.0.1", port=port, block=False)
+    try:
+        yield RunningApp(f"http://127.0.0.1:{port}/", index_dir)
+    finally:
+        app.close()
+        from rag.api import close_all
+
+        close_all()

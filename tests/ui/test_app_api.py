@@ -1,0 +1,56 @@
+"""The app's API driven by gradio_client, as a program would: answers with citations, uploads, refusals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.ui.conftest import RunningApp
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def client(running_app: RunningApp):
+    from gradio_client import Client
+
+    return Client(running_app.url, verbose=False)
+
+
+def test_an_answer_comes_back_as_data_with_citations(client) -> None:
+    got = client.predict("Who must back any security guarantees for Ukraine, according to Hegseth?", api_name="/ask")
+    assert got["refused"] is False and got["citations"]
+    assert "non-European" in got["text"] or any("non-European" in c["text"] for c in got["citations"])
+    c = got["citations"][0]
+    assert c["quote"] and c["quote"]["text"] in c["text"] and c["source"] is not None or c["title"]
+
+
+def test_an_unanswerable_question_is_refused_with_a_reason(client) -> None:
+    got = client.predict("How many troops would European countries have to contribute to a peacekeeping force "
+                         "in Ukraine?", api_name="/ask")
+    assert got["refused"] is True and got["citations"] == [] and "troops" in got["refusal_reason"]
+    assert got["closest"]
+
+
+def test_filters_reach_the_search(client) -> None:
+    got = client.predict("What did Hegseth say about NATO membership for Ukraine?", ["Al Jazeera"], "", "",
+                         api_name="/ask")
+    assert not got["refused"] and {c["source"] for c in got["citations"]} == {"Al Jazeera"}
+
+
+def test_an_uploaded_article_is_stored_safely_and_ingested(client, running_app: RunningApp, tmp_path: Path) -> None:
+    from gradio_client import handle_file
+
+    article = tmp_path / "Harbour news (draft).md"
+    article.write_text("---\ntitle: Harbour reopens\nsource: Port Gazette\ndate: 2025-03-01\n---\n\n"
+                       "The harbour of Eastport reopened on Saturday after the storm, the port authority said. "
+                       "Seventeen ships were waiting to enter, and the ferry to Westholm resumed at noon.\n",
+                       encoding="utf-8")
+    summary, stats, _outlets = client.predict([handle_file(str(article))], api_name="/add_articles")
+    assert "1 added" in summary, summary
+    assert "Port Gazette" in stats
+    stored = running_app.index_dir / "uploads" / "Harbour_news_draft.md"
+    assert stored.is_file()
+    got = client.predict("How many ships were waiting to enter the harbour of Eastport?", api_name="/ask")
+    assert not got["refused"] and "Seventeen" in got["text"]

@@ -1,0 +1,97 @@
+"""The app's pure parts: rendering answers and cards, safe upload names, the feedback file (no browser)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+from index.types import Hit, Passage
+from rag import Answer, Citation
+from rag.verify import Dropped, Quote
+from ui import feedback, render, uploads
+
+TEXT = "Hegseth spoke in Brussels. Any guarantee must be backed by <b>European</b> troops. Then he left."
+
+
+def hit(**kw: object) -> Hit:
+    base = dict(text=TEXT, doc_id="d1", start=100, end=100 + len(TEXT), title="Pentagon shift", source="CNN",
+                published="2025-02-12", url="https://example.org/a", score=1.0)
+    base.update(kw)
+    return Hit(**base)  # type: ignore[arg-type]
+
+
+def test_supporting_span_is_marked_and_article_markup_is_escaped() -> None:
+    s = TEXT.index("Any")
+    e = TEXT.index("troops.") + len("troops.")
+    q = Quote(TEXT[s:e], 100 + s, 100 + e)
+    out = render.highlight(TEXT, 100, [q])
+    assert '<mark class="rag-quote">Any guarantee must be backed by &lt;b&gt;European&lt;/b&gt; troops.</mark>' in out
+    assert out.startswith("Hegseth spoke in Brussels. ") and "<b>" not in out
+
+
+def test_overlapping_quotes_merge_and_out_of_range_ones_are_clipped() -> None:
+    out = render.highlight("abcdefghij", 10, [Quote("cde", 12, 15), Quote("def", 13, 16), Quote("xyz", 5, 11)])
+    assert out == '<mark class="rag-quote">a</mark>b<mark class="rag-quote">cdef</mark>ghij'
+
+
+def test_answer_links_markers_to_cards_and_lists_what_was_dropped() -> None:
+    c = Citation.from_hit(1, hit())
+    answer = Answer(text="Europe must back it [1].", citations=[c], refused=False,
+                    dropped=[Dropped("US troops will go [1].", (1,), "its citations do not support it")])
+    md = render.answer_markdown(answer, turn=3)
+    assert "[\\[1\\]](#cite-3-1)" in md
+    assert "~~US troops will go \\[1\\]." in md and "do not support" in md
+    cards = render.cards_html(answer, turn=3)
+    assert 'id="cite-3-1"' in cards and "CNN" in cards and "2025-02-12" in cards and "Pentagon shift" in cards
+
+
+def test_a_refusal_looks_like_a_refusal_and_shows_the_closest_passages_as_such() -> None:
+    answer = Answer(text="The articles don't say.", citations=[], refused=True, passages=[hit()],
+                    refusal_reason="the question asks 'how many troops', and no supported sentence gives that number")
+    md = render.answer_markdown(answer, turn=1)
+    assert md.startswith(f"**{render.REFUSAL_BADGE}.**") and "how many troops" in md
+    cards = render.cards_html(answer, turn=1)
+    assert "do not answer the question" in cards and "rag-closest" in cards
+
+
+def test_also_reported_by_lists_the_other_outlets() -> None:
+    other = Passage(text=TEXT, doc_id="d2", start=0, end=len(TEXT), source="Al Jazeera")
+    cards = render.cards_html(Answer(text="x [1].", citations=[Citation.from_hit(1, hit(also_in=(other,)))],
+                                     refused=False), turn=1)
+    assert "Also reported by Al Jazeera (2 sources)" in cards
+
+
+def test_upload_names_cannot_escape_the_folder(tmp_path: Path) -> None:
+    assert uploads.safe_name("../../etc/passwd.txt") == "passwd.txt"
+    assert uploads.safe_name("..\\..\\win.ini.html") == "win_ini.html"
+    assert uploads.safe_name("a\x00b c.HTML") == "a_b_c.html"
+    assert uploads.safe_name("....") == "upload"
+    src = tmp_path / "in"
+    src.mkdir()
+    evil = src / "story.md"
+    evil.write_text("# Story\n\nText.", encoding="utf-8")
+    binary = src / "tool.exe"
+    binary.write_bytes(b"MZ")
+    folder = tmp_path / "data" / "uploads"
+    got = uploads.store([evil, binary, src / "gone.txt"], folder)
+    assert got.paths == [folder / "story.md"]
+    assert [name for name, _ in got.skipped] == ["tool.exe", "gone.txt"]
+    evil.write_text("# Another story\n\nDifferent.", encoding="utf-8")
+    again = uploads.store([evil], folder)  # same name, other content: kept apart, nothing overwritten
+    assert again.paths[0] != folder / "story.md" and (folder / "story.md").read_text().startswith("# Story")
+    assert all(folder in p.parents for p in got.paths + again.paths)
+
+
+def test_feedback_lines_are_whole_under_parallel_votes(tmp_path: Path) -> None:
+    c = Citation.from_hit(1, hit())
+    answer = Answer(text="Europe must back it [1].", citations=[c], refused=False, question="q?", backend="extractive")
+    threads = [threading.Thread(target=feedback.record, args=(tmp_path, "q?", answer, i % 2 == 0)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    rows = [json.loads(line) for line in (tmp_path / feedback.FILE_NAME).read_text().splitlines()]
+    assert len(rows) == 16 and sum(r["liked"] for r in rows) == 8
+    assert rows[0]["citations"][0] == {"number": 1, "doc_id": "d1", "source": "CNN", "start": 100,
+                                       "end": 100 + len(TEXT)}

@@ -1,0 +1,249 @@
+"""The Gradio chat app (``rag ui``): streamed, verified answers with source cards, uploads, filters, settings.
+
+Layout: the chat (left) and the sources panel (right); below, accordions for filters, articles (upload and
+index statistics) and the answer backend. Each browser session has its own conversation and backend;
+the index is shared. Programs can call the ``/ask`` endpoint with ``gradio_client`` (see the README).
+
+Gradio is imported inside ``build`` (a heavy import; ``rag --help`` stays instant). Analytics and
+Gradio's version check are off: ``GRADIO_ANALYTICS_ENABLED=False`` is set before it is imported.
+"""
+
+# No ``from __future__ import annotations`` here: Gradio reads ``gr.LikeData`` from the handler's annotation
+# at run time, and ``gr`` is imported inside ``build``.
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import rag
+import rag.api
+from rag import Answer, Backend, Conversation, RagError, get_backend
+from ui import feedback, render, uploads
+
+BACKENDS = ("extractive", "llama-cpp", "openai")
+CSS = """
+.rag-card { border: 1px solid #d0d7de; border-radius: 8px; padding: 8px 10px; margin: 0 0 10px 0; }
+.rag-card summary { cursor: pointer; }
+.rag-closest { border-style: dashed; opacity: 0.9; }
+.rag-meta, .rag-also { color: #57606a; font-size: 0.9em; margin: 2px 0; }
+.rag-passage { white-space: pre-wrap; margin-top: 6px; line-height: 1.45; }
+mark.rag-quote { background: #fff3a3; padding: 0 1px; }
+.rag-refused { color: #9a3412; font-weight: 600; }
+"""
+
+
+@dataclass
+class Session:
+    """One browser session: its conversation, the answers shown (one per turn), and its backend."""
+
+    backend: Backend | None = None
+    backend_label: str = "extractive"
+    conversation: Conversation | None = None
+    answers: list[Answer | None] = field(default_factory=list)  # one per chat turn (None: the turn failed)
+    asked: list[str] = field(default_factory=list)
+
+
+def make_backend(name: str, model_path: str = "", base_url: str = "", model: str = "", api_key: str = "") -> Backend:
+    """A backend from the settings panel's fields (the key, if typed, is held only in the backend)."""
+    if name == "llama-cpp":
+        return get_backend("llama-cpp", model_path=model_path.strip() or None)
+    if name == "openai":
+        key_env = None if api_key else os.environ.get("RAG_OPENAI_API_KEY_ENV", "OPENAI_API_KEY")
+        return get_backend("openai", base_url=base_url.strip() or None, model=model.strip() or "default",
+                           api_key=api_key or None, api_key_env=key_env)
+    return get_backend(name)
+
+
+def answer_as_data(answer: Answer) -> dict[str, Any]:
+    """An answer as plain data (what the ``/ask`` API returns)."""
+    return {
+        "text": answer.text,
+        "refused": answer.refused,
+        "refusal_reason": answer.refusal_reason,
+        "question": answer.question,
+        "backend": answer.backend,
+        "citations": [
+            {"number": c.number, "title": c.title, "source": c.source, "published": c.published, "url": c.url,
+             "text": c.text, "start": c.start, "end": c.end, "doc_id": c.doc_id,
+             "quote": None if c.quote is None else {"text": c.quote.text, "start": c.quote.start, "end": c.quote.end},
+             "also_reported_by": sorted({p.label for p in c.also_in})}
+            for c in answer.citations
+        ],
+        "dropped": [{"sentence": d.sentence, "reason": d.reason} for d in answer.dropped],
+        "closest": [{"title": h.title, "source": h.source, "text": h.text} for h in answer.passages[:3]]
+        if answer.refused else [],
+    }
+
+
+def stats_markdown(index_dir: Any) -> str:
+    info = rag.info(index_dir)
+    dates = f"{info.first_date} to {info.last_date}" if info.first_date else "none known"
+    return (f"**{info.documents}** articles · **{info.chunks}** passages · outlets: "
+            f"{', '.join(info.sources) or 'none known'} · dates: {dates}")
+
+
+def filters_from(outlets: list[str] | None, since: str | None, until: str | None) -> dict[str, Any]:
+    return {k: v for k, v in {"source": list(outlets or []), "since": (since or "").strip(),
+                              "until": (until or "").strip()}.items() if v}
+
+
+def build(index_dir: Any = None, *, backend: str = "extractive", k: int = 5, seed_samples: bool = True) -> Any:
+    """The app, not yet launched. ``seed_samples``: ingest the sample articles if the index is empty."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    try:
+        import gradio as gr
+    except ImportError:
+        from rag import MissingExtraError
+
+        raise MissingExtraError("ui", "The chat app") from None
+
+    data_dir = Path(rag.info(index_dir).index_dir)
+    if seed_samples and rag.info(index_dir).documents == 0:
+        rag.ingest([rag.sample_articles()], index_dir=index_dir)
+    default_backend = backend
+
+    def session_backend(state: Session) -> Backend:
+        if state.backend is None:  # the default, configured from RAG_* settings like the CLI
+            state.backend = rag.api.resolve_backend(default_backend)
+            state.backend_label = default_backend
+        return state.backend
+
+    def respond(message: str, history: list[dict[str, Any]], state: Session, outlets: list[str] | None,
+                since: str, until: str) -> Iterator[tuple[Any, ...]]:
+        message = (message or "").strip()
+        if not message:
+            yield history, gr.update(), state, ""
+            return
+        history = [*history, {"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
+        yield history, gr.update(), state, ""
+        state.asked.append(message)
+        state.answers.append(None)
+        try:
+            backend_now = session_backend(state)
+            chat = state.conversation
+            if chat is None or chat.llm is not backend_now:  # first question, or the backend changed
+                chat = state.conversation = Conversation(llm=backend_now, index_dir=index_dir, k=k)
+            chat.filters = filters_from(outlets, since, until) or None
+            streamed = ""
+            started = time.perf_counter()
+            for piece in chat.ask_stream(message):
+                if isinstance(piece, Answer):
+                    state.answers[-1] = piece
+                    turn = len(state.answers)
+                    history[-1] = {"role": "assistant", "content": render.answer_markdown(piece, turn)}
+                    took = f"{time.perf_counter() - started:.1f} s"
+                    yield history, render.cards_html(piece, turn), state, took
+                else:
+                    streamed += piece
+                    history[-1] = {"role": "assistant", "content": render.streaming_markdown(streamed)}
+                    yield history, gr.update(), state, ""
+        except RagError as exc:
+            history[-1] = {"role": "assistant", "content": f"**Error:** {render.plain(str(exc))}"}
+            yield history, gr.update(), state, ""
+
+    def vote(state: Session, data: gr.LikeData) -> str:
+        index = data.index[0] if isinstance(data.index, list | tuple) else data.index
+        turn = int(index) // 2  # user, assistant, user, assistant ...
+        answer = state.answers[turn] if 0 <= turn < len(state.answers) else None
+        if answer is None:
+            return "Nothing to rate there."
+        liked = data.liked is True or data.liked == "Like"
+        feedback.record(data_dir, state.asked[turn], answer, liked)
+        return f"Thanks: recorded {'👍' if liked else '👎'} in {feedback.FILE_NAME}."
+
+    def add_files(files: list[str] | None,
+                  progress: Any = gr.Progress(track_tqdm=True)) -> tuple[Any, ...]:  # noqa: B008 - Gradio's way
+        if not files:
+            return "Choose .txt, .md or .html files first.", stats_markdown(index_dir), gr.update()
+        progress(0, desc="Storing uploads")
+        stored = uploads.store(list(files), data_dir / "uploads")
+        lines = []
+        if stored.paths:
+            report = rag.ingest(stored.paths, index_dir=index_dir, progress=True)
+            lines.append(f"**{report.summary()}**")
+            lines += [f"- skipped {Path(p).name}: {why}" for p, why in report.skipped]
+        lines += [f"- skipped {name}: {why}" for name, why in stored.skipped]
+        outlets_now = rag.info(index_dir).sources
+        return "\n".join(lines) or "Nothing was added.", stats_markdown(index_dir), gr.update(choices=outlets_now)
+
+    def apply_settings(state: Session, name: str, model_path: str, base_url: str, model: str,
+                       api_key: str) -> tuple[Any, ...]:
+        try:
+            state.backend = make_backend(name, model_path, base_url, model, api_key)
+        except RagError as exc:
+            return state, f"**Not changed:** {render.plain(str(exc))}", ""
+        state.backend_label = name
+        state.conversation = None  # the next question starts a conversation with the new backend
+        key = " (API key set; it is kept in memory and never shown)" if api_key else ""
+        return state, f"Backend: {render.plain(state.backend.describe())}{key}", ""  # "" clears the key box
+
+    def ask_api(question: str, outlets: list[str] | None = None, since: str = "", until: str = "") -> dict[str, Any]:
+        """Ask one question (no conversation) with the app's default backend; returns the answer as data."""
+        answer = rag.api.answer_from(rag.api.open_index(index_dir), question,
+                                     backend=rag.api.resolve_backend(default_backend), k=k,
+                                     filters=filters_from(outlets, since, until) or None)
+        return answer_as_data(answer)
+
+    with gr.Blocks(title="News answers", analytics_enabled=False) as app:
+        state = gr.State(Session())
+        gr.Markdown("## Ask the articles\nEvery statement is checked against the passage it cites; "
+                    "if the articles do not answer, the app says so.")
+        with gr.Row():
+            with gr.Column(scale=3):
+                chat = gr.Chatbot(elem_id="chat", height=520, label="Answers",
+                                  feedback_options=("Like", "Dislike"))
+                question = gr.Textbox(elem_id="question", placeholder="Ask about the articles…", show_label=False)
+                with gr.Row():
+                    ask_button = gr.Button("Ask", variant="primary", elem_id="ask")
+                    took = gr.Textbox(label="Answered in", interactive=False, elem_id="took", max_lines=1)
+                rated = gr.Markdown(elem_id="rated")
+            with gr.Column(scale=2):
+                sources = gr.HTML("<p>Sources appear here.</p>", elem_id="sources", label="Sources")
+        with gr.Accordion("Filters", open=False):
+            outlets = gr.Dropdown(choices=rag.info(index_dir).sources, multiselect=True, label="Outlets",
+                                  elem_id="outlets")
+            with gr.Row():
+                since = gr.Textbox(label="Published since (YYYY-MM-DD)", elem_id="since")
+                until = gr.Textbox(label="Published until (YYYY-MM-DD)", elem_id="until")
+        with gr.Accordion("Articles", open=False):
+            stats = gr.Markdown(stats_markdown(index_dir), elem_id="stats")
+            files = gr.File(file_count="multiple", file_types=list(uploads.ALLOWED), label="Add articles",
+                            elem_id="upload")
+            add_button = gr.Button("Add to the index", elem_id="add")
+            added = gr.Markdown(elem_id="added")
+        with gr.Accordion("Answer backend", open=False):
+            name = gr.Radio(list(BACKENDS), value=default_backend, label="Backend", elem_id="backend")
+            model_path = gr.Textbox(label="GGUF file (llama-cpp; empty = bundled SmolLM2)")
+            base_url = gr.Textbox(label="Server URL (openai), e.g. http://127.0.0.1:8080/v1")
+            model = gr.Textbox(label="Model name (openai)")
+            api_key = gr.Textbox(label="API key (openai; optional, never shown again)", type="password")
+            apply_button = gr.Button("Use this backend")
+            backend_status = gr.Markdown(f"Backend: {default_backend}")
+
+        inputs = [question, chat, state, outlets, since, until]
+        outputs = [chat, sources, state, took]
+        ask_button.click(respond, inputs, outputs, api_visibility="private").then(
+            lambda: "", None, question, api_visibility="private")
+        question.submit(respond, inputs, outputs, api_visibility="private").then(
+            lambda: "", None, question, api_visibility="private")
+        chat.like(vote, [state], [rated], api_visibility="private")
+        add_button.click(add_files, [files], [added, stats, outlets], api_name="add_articles")
+        apply_button.click(apply_settings, [state, name, model_path, base_url, model, api_key],
+                           [state, backend_status, api_key], api_visibility="private")
+        gr.api(ask_api, api_name="ask")
+        # statistics and outlets as they are when a page opens (another user may have added articles)
+        app.load(lambda: (stats_markdown(index_dir), gr.update(choices=rag.info(index_dir).sources)), None,
+                 [stats, outlets], api_visibility="private")
+    app.queue(default_concurrency_limit=4, max_size=64)
+    return app
+
+
+def launch(index_dir: Any = None, *, host: str = "127.0.0.1", port: int = 7860, backend: str = "extractive",
+           k: int = 5, auth: tuple[str, str] | None = None, block: bool = True) -> Any:
+    """Build and start the app on ``host:port`` (127.0.0.1 unless told otherwise); returns the app."""
+    app = build(index_dir, backend=backend, k=k)
+    app.launch(server_name=host, server_port=port, auth=auth, share=False, prevent_thread_lock=not block,
+               quiet=not block, css=CSS, footer_links=["api"], show_error=False)
+    return app
