@@ -10,6 +10,7 @@ Gradio's version check are off: ``GRADIO_ANALYTICS_ENABLED=False`` is set before
 
 # No ``from __future__ import annotations`` here: Gradio reads ``gr.LikeData`` from the handler's annotation
 # at run time, and ``gr`` is imported inside ``build``.
+import logging
 import os
 import time
 from collections.abc import Iterator
@@ -20,9 +21,12 @@ from typing import Any
 import rag
 import rag.api
 from rag import Answer, Backend, Conversation, RagError, get_backend
+from rag.settings import Settings
 from ui import feedback, render, uploads
 
 BACKENDS = ("extractive", "llama-cpp", "openai")
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+log = logging.getLogger(__name__)
 CSS = """
 .rag-card { border: 1px solid #d0d7de; border-radius: 8px; padding: 8px 10px; margin: 0 0 10px 0; }
 .rag-card summary { cursor: pointer; }
@@ -45,14 +49,24 @@ class Session:
     asked: list[str] = field(default_factory=list)
 
 
-def make_backend(name: str, model_path: str = "", base_url: str = "", model: str = "", api_key: str = "") -> Backend:
-    """A backend from the settings panel's fields (the key, if typed, is held only in the backend)."""
+def make_backend(name: str, model_path: str = "", base_url: str = "", model: str = "", api_key: str = "",
+                 settings: Settings | None = None) -> Backend:
+    """A backend from the settings panel's fields; blanks fall back to the ``RAG_*`` settings.
+
+    The server's own key (the variable ``RAG_OPENAI_API_KEY_ENV`` names) is sent only to the configured
+    ``RAG_OPENAI_BASE_URL``: a URL typed into the panel gets the key typed with it, or none. Otherwise anyone
+    using the app could send the server's key to a URL of their choosing.
+    """
+    settings = settings or Settings()
     if name == "llama-cpp":
-        return get_backend("llama-cpp", model_path=model_path.strip() or None)
+        return get_backend("llama-cpp", model_path=model_path.strip() or settings.model_path)
     if name == "openai":
-        key_env = None if api_key else os.environ.get("RAG_OPENAI_API_KEY_ENV", "OPENAI_API_KEY")
-        return get_backend("openai", base_url=base_url.strip() or None, model=model.strip() or "default",
-                           api_key=api_key or None, api_key_env=key_env)
+        options = settings.backend_options("openai")
+        url = base_url.strip() or options["base_url"]
+        own_server = bool(url) and url.rstrip("/") == (options["base_url"] or "").rstrip("/")
+        options.update(base_url=url, model=model.strip() or options["model"], api_key=api_key or None,
+                       api_key_env=options["api_key_env"] if own_server and not api_key else None)
+        return get_backend("openai", **options)
     return get_backend(name)
 
 
@@ -78,10 +92,12 @@ def answer_as_data(answer: Answer) -> dict[str, Any]:
 
 
 def stats_markdown(index_dir: Any) -> str:
+    """Index statistics for the page (outlet names come from article files: shown as plain text)."""
     info = rag.info(index_dir)
     dates = f"{info.first_date} to {info.last_date}" if info.first_date else "none known"
-    return (f"**{info.documents}** articles · **{info.chunks}** passages · outlets: "
-            f"{', '.join(info.sources) or 'none known'} · dates: {dates}")
+    outlets = render.plain(", ".join(info.sources)) or "none known"
+    return (f"**{info.documents}** articles · **{info.chunks}** passages · outlets: {outlets} · "
+            f"dates: {render.plain(dates)}")
 
 
 def filters_from(outlets: list[str] | None, since: str | None, until: str | None) -> dict[str, Any]:
@@ -89,8 +105,11 @@ def filters_from(outlets: list[str] | None, since: str | None, until: str | None
                               "until": (until or "").strip()}.items() if v}
 
 
-def build(index_dir: Any = None, *, backend: str = "extractive", k: int = 5, seed_samples: bool = True) -> Any:
-    """The app, not yet launched. ``seed_samples``: ingest the sample articles if the index is empty."""
+def build(index_dir: Any = None, *, backend: str = "extractive", k: int = 5, seed_samples: bool = True,
+          backend_changes: bool = True) -> Any:
+    """The app, not yet launched. ``seed_samples``: ingest the sample articles if the index is empty.
+    ``backend_changes``: let users pick another backend, URL or model file (off when the app is shared on
+    a network: a user could otherwise make the server call any URL or load any file it can read)."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     try:
         import gradio as gr
@@ -117,9 +136,10 @@ def build(index_dir: Any = None, *, backend: str = "extractive", k: int = 5, see
             yield history, gr.update(), state, ""
             return
         history = [*history, {"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
-        yield history, gr.update(), state, ""
         state.asked.append(message)
         state.answers.append(None)
+        slot = len(state.answers) - 1  # this turn's place, whatever else the session does meanwhile
+        yield history, gr.update(), state, ""
         try:
             backend_now = session_backend(state)
             chat = state.conversation
@@ -130,8 +150,8 @@ def build(index_dir: Any = None, *, backend: str = "extractive", k: int = 5, see
             started = time.perf_counter()
             for piece in chat.ask_stream(message):
                 if isinstance(piece, Answer):
-                    state.answers[-1] = piece
-                    turn = len(state.answers)
+                    state.answers[slot] = piece
+                    turn = slot + 1
                     history[-1] = {"role": "assistant", "content": render.answer_markdown(piece, turn)}
                     took = f"{time.perf_counter() - started:.1f} s"
                     yield history, render.cards_html(piece, turn), state, took
@@ -142,13 +162,18 @@ def build(index_dir: Any = None, *, backend: str = "extractive", k: int = 5, see
         except RagError as exc:
             history[-1] = {"role": "assistant", "content": f"**Error:** {render.plain(str(exc))}"}
             yield history, gr.update(), state, ""
+        except Exception as exc:  # never leave the chat on "…": say what failed; the question stays in the history
+            log.exception("answering %r failed", message)
+            history[-1] = {"role": "assistant",
+                           "content": f"**Unexpected error** ({type(exc).__name__}); see the server log."}
+            yield history, gr.update(), state, ""
 
     def vote(state: Session, data: gr.LikeData) -> str:
         index = data.index[0] if isinstance(data.index, list | tuple) else data.index
         turn = int(index) // 2  # user, assistant, user, assistant ...
         answer = state.answers[turn] if 0 <= turn < len(state.answers) else None
-        if answer is None:
-            return "Nothing to rate there."
+        if answer is None or data.liked in ("", None):  # nothing there, or a vote taken back
+            return "Nothing recorded."
         liked = data.liked is True or data.liked == "Like"
         feedback.record(data_dir, state.asked[turn], answer, liked)
         return f"Thanks: recorded {'👍' if liked else '👎'} in {feedback.FILE_NAME}."
@@ -163,13 +188,15 @@ def build(index_dir: Any = None, *, backend: str = "extractive", k: int = 5, see
         if stored.paths:
             report = rag.ingest(stored.paths, index_dir=index_dir, progress=True)
             lines.append(f"**{report.summary()}**")
-            lines += [f"- skipped {Path(p).name}: {why}" for p, why in report.skipped]
-        lines += [f"- skipped {name}: {why}" for name, why in stored.skipped]
+            lines += [f"- skipped {render.plain(Path(p).name)}: {render.plain(why)}" for p, why in report.skipped]
+        lines += [f"- skipped {render.plain(name)}: {render.plain(why)}" for name, why in stored.skipped]
         outlets_now = rag.info(index_dir).sources
         return "\n".join(lines) or "Nothing was added.", stats_markdown(index_dir), gr.update(choices=outlets_now)
 
     def apply_settings(state: Session, name: str, model_path: str, base_url: str, model: str,
                        api_key: str) -> tuple[Any, ...]:
+        if not backend_changes:
+            return state, "Backend changes are off while the app is shared on a network.", ""
         try:
             state.backend = make_backend(name, model_path, base_url, model, api_key)
         except RagError as exc:
@@ -179,7 +206,8 @@ def build(index_dir: Any = None, *, backend: str = "extractive", k: int = 5, see
         key = " (API key set; it is kept in memory and never shown)" if api_key else ""
         return state, f"Backend: {render.plain(state.backend.describe())}{key}", ""  # "" clears the key box
 
-    def ask_api(question: str, outlets: list[str] | None = None, since: str = "", until: str = "") -> dict[str, Any]:
+    def ask_api(question: str, outlets: list[str] | None = None, since: str = "",
+                until: str = "") -> dict[str, Any]:
         """Ask one question (no conversation) with the app's default backend; returns the answer as data."""
         answer = rag.api.answer_from(rag.api.open_index(index_dir), question,
                                      backend=rag.api.resolve_backend(default_backend), k=k,
@@ -219,20 +247,24 @@ def build(index_dir: Any = None, *, backend: str = "extractive", k: int = 5, see
             base_url = gr.Textbox(label="Server URL (openai), e.g. http://127.0.0.1:8080/v1")
             model = gr.Textbox(label="Model name (openai)")
             api_key = gr.Textbox(label="API key (openai; optional, never shown again)", type="password")
-            apply_button = gr.Button("Use this backend")
-            backend_status = gr.Markdown(f"Backend: {default_backend}")
+            apply_button = gr.Button("Use this backend", interactive=backend_changes)
+            backend_status = gr.Markdown(f"Backend: {default_backend}" + (
+                "" if backend_changes else " (changes are off while the app is shared on a network)"))
 
-        inputs = [question, chat, state, outlets, since, until]
+        pending = gr.State("")  # the question being answered: the box is cleared at once, so typing goes on
+        inputs = [pending, chat, state, outlets, since, until]
         outputs = [chat, sources, state, took]
-        ask_button.click(respond, inputs, outputs, api_visibility="private").then(
-            lambda: "", None, question, api_visibility="private")
-        question.submit(respond, inputs, outputs, api_visibility="private").then(
-            lambda: "", None, question, api_visibility="private")
+        gr.on([ask_button.click, question.submit], lambda q: ("", q), [question], [question, pending],
+              api_visibility="private", queue=False).then(respond, inputs, outputs, api_visibility="private",
+                                                          concurrency_id="answers")
         chat.like(vote, [state], [rated], api_visibility="private")
-        add_button.click(add_files, [files], [added, stats, outlets], api_name="add_articles")
+        chat.clear(lambda: (Session(), "<p>Sources appear here.</p>"), None, [state, sources],
+                   api_visibility="private")  # the trash button: a new conversation, and votes map again
+        add_button.click(add_files, [files], [added, stats, outlets], api_name="add_articles",
+                         concurrency_limit=1)  # one ingest at a time
         apply_button.click(apply_settings, [state, name, model_path, base_url, model, api_key],
                            [state, backend_status, api_key], api_visibility="private")
-        gr.api(ask_api, api_name="ask")
+        gr.api(ask_api, api_name="ask", concurrency_id="answers")
         # statistics and outlets as they are when a page opens (another user may have added articles)
         app.load(lambda: (stats_markdown(index_dir), gr.update(choices=rag.info(index_dir).sources)), None,
                  [stats, outlets], api_visibility="private")
@@ -243,7 +275,9 @@ def build(index_dir: Any = None, *, backend: str = "extractive", k: int = 5, see
 def launch(index_dir: Any = None, *, host: str = "127.0.0.1", port: int = 7860, backend: str = "extractive",
            k: int = 5, auth: tuple[str, str] | None = None, block: bool = True) -> Any:
     """Build and start the app on ``host:port`` (127.0.0.1 unless told otherwise); returns the app."""
-    app = build(index_dir, backend=backend, k=k)
+    settings = Settings()
+    app = build(index_dir, backend=backend, k=k, backend_changes=host in LOOPBACK)
     app.launch(server_name=host, server_port=port, auth=auth, share=False, prevent_thread_lock=not block,
-               quiet=not block, css=CSS, footer_links=["api"], show_error=False)
+               quiet=not block, css=CSS, footer_links=["api"], show_error=False,
+               max_file_size=f"{settings.max_file_mb:g}mb")
     return app

@@ -50,15 +50,23 @@ def store(uploads: list[str | Path], folder: Path) -> Stored:
         if not src.is_file():
             out.skipped.append((src.name, "the upload did not arrive (no such file)"))
             continue
-        dest = folder / name
-        if dest.exists() and _digest(dest) != _digest(src):
-            stem, _, ext = name.rpartition(".")
-            dest = folder / f"{stem}-{_digest(src)[:8]}.{ext}"
-        if folder.resolve() not in dest.resolve().parents:  # cannot happen with safe_name; checked anyway
-            out.skipped.append((src.name, "unsafe file name"))
-            continue
-        shutil.copyfile(src, dest)
-        out.paths.append(dest)
+        stem, _, ext = name.rpartition(".")
+        digest = _digest(src)
+        for dest in (folder / name, folder / f"{stem}-{digest[:8]}.{ext}", folder / f"{stem}-{digest}.{ext}"):
+            if folder.resolve() not in dest.resolve().parents:  # cannot happen with safe_name; checked anyway
+                continue
+            if dest.exists() and _digest(dest) == digest:  # the same file again: ingest will see it unchanged
+                out.paths.append(dest)
+                break
+            try:
+                with src.open("rb") as r, dest.open("xb") as w:  # "x": never overwrite, even when racing
+                    shutil.copyfileobj(r, w)
+            except FileExistsError:
+                continue
+            out.paths.append(dest)
+            break
+        else:
+            out.skipped.append((src.name, "could not store it under a safe, unused name"))
     return out
 
 

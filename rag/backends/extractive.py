@@ -67,7 +67,7 @@ class ExtractiveBackend(Backend):
                       else (score, cos, n, sentence) for score, cos, n, sentence in scored]
         scored.sort(key=lambda t: (-t[0], t[2]))
         best = scored[0]
-        if best[1] < self.min_similarity:
+        if max(cos for _, cos, _, _ in scored) < self.min_similarity:  # no sentence is about the question at all
             return REFUSAL
         chosen: list[tuple[int, str]] = []
         for score, _cos, n, sentence in scored:

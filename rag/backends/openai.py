@@ -6,8 +6,11 @@ the Authorization header, and never logged, printed or put in an error message.
 
 from __future__ import annotations
 
+import email.utils
 import json
+import math
 import os
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,7 +70,11 @@ class OpenAIBackend(ChatBackend):
                 "The openai backend needs the server's base URL: set RAG_OPENAI_BASE_URL or pass --base-url "
                 "(e.g. http://127.0.0.1:8080/v1)"
             )
-        self.base_url = base_url.rstrip("/")
+        if not re.match(r"^https?://[^\s/?#]+", base_url.strip()):
+            raise ConfigError(f"The openai backend needs an http(s) URL such as http://127.0.0.1:8080/v1, "
+                              f"not {_without_credentials(base_url.strip())[:100]!r}")
+        self.base_url = base_url.strip().rstrip("/")
+        self.shown_url = _without_credentials(self.base_url)  # what messages show: never user:password@
         self.model = model
         self.api_key_env = api_key_env or None
         self.timeout = timeout
@@ -77,7 +84,7 @@ class OpenAIBackend(ChatBackend):
         self.api_key = Secret(api_key)
 
     def describe(self) -> str:
-        return f"openai ({self.model} at {self.base_url})"
+        return f"openai ({self.model} at {self.shown_url})"
 
     def _headers(self) -> dict[str, str]:
         if self.api_key.get():
@@ -109,39 +116,39 @@ class OpenAIBackend(ChatBackend):
 
         try:
             yield
+        except httpx.InvalidURL:
+            raise ConfigError(
+                f"{self.shown_url} is not a usable URL; give one such as http://127.0.0.1:8080/v1") from None
         except httpx.ConnectError:
             raise BackendUnavailableError(
-                f"Cannot reach the OpenAI-compatible server at {self.base_url}: is it running and is the URL right?"
+                f"Cannot reach the OpenAI-compatible server at {self.shown_url}: is it running and is the URL right?"
             ) from None
         except httpx.TimeoutException:
             raise BackendUnavailableError(
-                f"The server at {self.base_url} did not answer within {self.timeout:.0f} s; "
+                f"The server at {self.shown_url} did not answer within {self.timeout:.0f} s; "
                 "try again or raise the timeout"
             ) from None
         except httpx.HTTPError as exc:
-            raise BackendUnavailableError(f"Request to {self.base_url} failed: {type(exc).__name__}") from None
+            raise BackendUnavailableError(f"Request to {self.shown_url} failed: {type(exc).__name__}") from None
 
     def _check(self, response: Any) -> None:
         if response.status_code in (401, 403):
             raise BackendError(
-                f"The server at {self.base_url} refused the API key "
+                f"The server at {self.shown_url} refused the API key "
                 f"{'you entered' if self.api_key.get() else f'from ${self.api_key_env}'} "
                 f"(HTTP {response.status_code}); check the key"
             )
         if response.status_code >= 400:
             raise BackendUnavailableError(
-                f"The server at {self.base_url} answered HTTP {response.status_code}: {response.text[:300]}"
+                f"The server at {self.shown_url} answered HTTP {response.status_code}: {response.text[:300]}"
             )
 
     def _wait(self, response: Any, attempt: int) -> bool:
         """Whether to try again after ``response`` (sleeping first); False once retries are used up."""
         if response.status_code not in RETRY_STATUS or attempt >= self.retries:
             return False
-        try:
-            wait = float(response.headers.get("retry-after", ""))
-        except ValueError:
-            wait = 2.0 ** attempt
-        time.sleep(min(max(wait, 0.0), MAX_WAIT_S))
+        wait = _retry_after(response.headers.get("retry-after", ""))
+        time.sleep(min(max(2.0 ** attempt if wait is None else wait, 0.0), MAX_WAIT_S))
         return True
 
     def chat(self, messages: list[dict[str, str]]) -> str:
@@ -153,7 +160,11 @@ class OpenAIBackend(ChatBackend):
                 if not self._wait(response, attempt):
                     break
         self._check(response)
-        return _content(response.json(), self.base_url)
+        try:
+            data = response.json()
+        except ValueError:
+            raise BackendUnavailableError(f"The server at {self.shown_url} sent a reply that is not JSON") from None
+        return _content(data, self.shown_url)
 
     def chat_stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
         """Server-sent events (``"stream": true``): each ``data:`` line's delta content as it arrives.
@@ -181,9 +192,29 @@ class OpenAIBackend(ChatBackend):
             if data == "[DONE]":
                 break
             if data:
-                piece = _delta(data, self.base_url)
+                piece = _delta(data, self.shown_url)
                 if piece:
                     yield piece
+
+
+def _retry_after(value: str) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (a number, or an HTTP date); None if absent or unreadable."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            seconds = email.utils.parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+    return seconds if math.isfinite(seconds) else None
+
+
+def _without_credentials(url: str) -> str:
+    """``url`` with any ``user:password@`` removed, for messages."""
+    return re.sub(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", r"\1", url)
 
 
 def _delta(data: str, base_url: str) -> str:

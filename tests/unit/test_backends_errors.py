@@ -123,3 +123,52 @@ def test_a_key_given_directly_is_sent_but_never_shown() -> None:
     backend = OpenAIBackend("http://127.0.0.1:9/v1", api_key_env="UNSET_VARIABLE_FOR_TEST", api_key="sk-typed-456")
     assert backend._headers() == {"Authorization": "Bearer sk-typed-456"}
     assert "sk-typed-456" not in repr(vars(backend)) + str(backend.api_key) + backend.describe()
+
+
+def test_retry_after_reads_seconds_and_dates_and_ignores_junk() -> None:
+    import email.utils
+    import time
+
+    from rag.backends.openai import _retry_after
+
+    assert _retry_after("3") == 3.0 and _retry_after("") is None
+    assert _retry_after("nan") is None and _retry_after("inf") is None and _retry_after("soon") is None
+    later = email.utils.formatdate(time.time() + 20, usegmt=True)
+    assert 15 < (_retry_after(later) or 0) <= 21
+
+
+def test_urls_are_checked_and_never_shown_with_credentials() -> None:
+    with pytest.raises(ConfigError, match="http"):
+        OpenAIBackend("ftp://example.invalid/v1")
+    backend = OpenAIBackend("http://user:pw-secret@127.0.0.1:9/v1", api_key_env="", retries=0)
+    assert "pw-secret" not in backend.describe()
+    with pytest.raises(BackendUnavailableError) as err:
+        backend.chat(MESSAGES)
+    assert "pw-secret" not in str(err.value) and "127.0.0.1:9" in str(err.value)
+
+
+def test_a_reply_that_is_not_json_is_a_clear_error() -> None:
+    import http.server
+    import threading
+
+    class NotJson(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(200)
+            self.send_header("Content-Length", "5")
+            self.end_headers()
+            self.wfile.write(b"hello")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), NotJson)
+    server.timeout = 10
+    thread = threading.Thread(target=server.handle_request, daemon=True)  # serves exactly one request
+    thread.start()
+    try:
+        with pytest.raises(BackendUnavailableError, match="not JSON"):
+            OpenAIBackend(f"http://127.0.0.1:{server.server_address[1]}/v1", api_key_env="", retries=0).chat(MESSAGES)
+    finally:
+        thread.join(timeout=10)
+        server.server_close()

@@ -81,6 +81,7 @@ def test_upload_names_cannot_escape_the_folder(tmp_path: Path) -> None:
     again = uploads.store([evil], folder)  # same name, other content: kept apart, nothing overwritten
     assert again.paths[0] != folder / "story.md" and (folder / "story.md").read_text().startswith("# Story")
     assert all(folder in p.parents for p in got.paths + again.paths)
+    assert uploads.store([evil], folder).paths == again.paths  # the same file again: stored once
 
 
 def test_feedback_lines_are_whole_under_parallel_votes(tmp_path: Path) -> None:
@@ -95,3 +96,16 @@ def test_feedback_lines_are_whole_under_parallel_votes(tmp_path: Path) -> None:
     assert len(rows) == 16 and sum(r["liked"] for r in rows) == 8
     assert rows[0]["citations"][0] == {"number": 1, "doc_id": "d1", "source": "CNN", "start": 100,
                                        "end": 100 + len(TEXT)}
+
+
+def test_the_servers_key_goes_only_to_the_configured_server(monkeypatch) -> None:
+    from ui.app import make_backend
+
+    monkeypatch.setenv("RAG_OPENAI_BASE_URL", "http://127.0.0.1:8080/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-server-secret")
+    own = make_backend("openai")
+    assert own._headers() == {"Authorization": "Bearer sk-server-secret"}
+    elsewhere = make_backend("openai", base_url="http://127.0.0.1:9999/v1")
+    assert elsewhere._headers() == {}  # a typed URL never gets the server's key
+    typed = make_backend("openai", base_url="http://127.0.0.1:9999/v1", api_key="sk-typed")
+    assert typed._headers() == {"Authorization": "Bearer sk-typed"}
