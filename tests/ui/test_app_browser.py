@@ -42,15 +42,25 @@ def test_ask_see_the_streamed_answer_and_its_highlighted_source(page, running_ap
                                                                  tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
+    # record every state of the answer bubble, to see the streamed (not yet verified) text go by
+    page.evaluate("""() => {
+        window.__seen = [];
+        new MutationObserver(() => document.querySelectorAll('#chat [data-testid=bot]')
+            .forEach(b => window.__seen.push(b.innerText)))
+          .observe(document.querySelector('#chat'), {subtree: true, childList: true, characterData: true});
+    }""")
     box = page.locator("#question textarea, #question input").first
     box.fill(QUESTION)
     box.press("Enter")
+    expect(box).to_have_value("")  # cleared at once, so the next question can be typed meanwhile
     bot = page.locator("#chat [data-testid='bot']").last
     # the final, verified message carries a citation link to its card (the streamed text does not)
     link = bot.locator("a[href^='#cite-']").first
     expect(link).to_be_visible(timeout=120_000)
     took = page.locator("#took textarea, #took input").first
     expect(took).to_have_value(re.compile(r"\d+(\.\d+)? s"))
+    seen = page.evaluate("window.__seen")
+    assert any("checking against the passages" in t for t in seen), "no streamed text was shown before the answer"
     target = link.get_attribute("href")
     assert target and re.fullmatch(r"#cite-1-\d+", target)
     card = page.locator(target)
