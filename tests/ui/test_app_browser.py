@@ -1,6 +1,6 @@
 """The app in a real headless Chromium (Debian's package) driven by Playwright: ask, see the streamed answer and
 a citation, open its card and find the highlighted span; upload a file and see it counted. Saves screenshots in
-the test's output folder (printed, and kept under pytest's temp root)."""
+the tests' output folder, ``test-output/ui/`` (git ignores it)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 QUESTION = "Who must back any security guarantees for Ukraine, according to Hegseth?"
+# the browser tests' output folder (screenshots), kept after the run; git ignores it
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "ui"
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +28,7 @@ def page(running_app: RunningApp):
         pytest.fail("No chromium on PATH: .ci/run installs Debian's chromium package (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
+    OUTPUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
@@ -38,8 +41,7 @@ def page(running_app: RunningApp):
             browser.close()
 
 
-def test_ask_see_the_streamed_answer_and_its_highlighted_source(page, running_app: RunningApp,
-                                                                 tmp_path: Path) -> None:
+def test_ask_see_the_streamed_answer_and_its_highlighted_source(page, running_app: RunningApp) -> None:
     from playwright.sync_api import expect
 
     # record every state of the answer bubble, to see the streamed (not yet verified) text go by
@@ -68,7 +70,7 @@ def test_ask_see_the_streamed_answer_and_its_highlighted_source(page, running_ap
     mark = card.locator("mark.rag-quote").first
     expect(mark).to_be_visible()
     assert len(mark.inner_text().split()) >= 4
-    shot = tmp_path / "answered-chat.png"
+    shot = OUTPUT / "answered-chat.png"
     page.screenshot(path=str(shot), full_page=True)
     print(f"\nscreenshot: {shot}")
     assert shot.stat().st_size > 10_000
@@ -94,4 +96,4 @@ def test_upload_a_file_and_see_it_counted(page, tmp_path: Path) -> None:
     page.locator("#add").click()
     expect(page.locator("#added")).to_contain_text("1 added", timeout=120_000)
     expect(stats).to_contain_text(f"{before + 1} articles")
-    page.screenshot(path=str(tmp_path / "uploaded.png"), full_page=True)
+    page.screenshot(path=str(OUTPUT / "uploaded.png"), full_page=True)
