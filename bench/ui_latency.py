@@ -19,14 +19,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-QUESTIONS = [
-    "Will US troops be deployed to Ukraine?",
-    "Who launched the Ukraine Defense Contact Group?",
-    "What share of GDP should NATO members spend on defence?",
-    "Which country led the Ukraine Defense Contact Group meeting for the first time?",
-    "What did Hegseth say about NATO membership for Ukraine?",
-]
+from stream_latency import QUESTIONS  # noqa: E402  (the same five questions as the streaming benchmark)
+
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
