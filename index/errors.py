@@ -7,7 +7,8 @@ Each message says what happened and what to do next.
     │   └── MissingExtraError     an optional extra is not installed (names the pip command)
     ├── IndexStateError           the index on disk cannot be used as asked
     │   ├── EmptyIndexError       nothing has been ingested yet (says how to ingest)
-    │   └── IndexMismatchError    the index was built with another embedding model
+    │   ├── IndexMismatchError    the index was built with another embedding model
+    │   └── StoreUnavailableError the Chroma server cannot be reached (names host and port)
     └── BackendError              the answer backend failed
         ├── MissingKeyError       the API key's environment variable is not set
         └── BackendUnavailableError  the server cannot be reached / answered with an error (names the URL)
@@ -37,6 +38,10 @@ class MissingExtraError(ConfigError):
 
 class IndexStateError(RagError):
     """The index on disk cannot be used as asked."""
+
+
+class StoreUnavailableError(IndexStateError):
+    """The Chroma server the settings name cannot be reached."""
 
 
 class EmptyIndexError(IndexStateError):

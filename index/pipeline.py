@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,11 +17,11 @@ from index.errors import ConfigError, EmptyIndexError
 from index.filters import date_number, parse_filters
 from index.loading import DEFAULT_MAX_BYTES, RawFile, Skip, discover, read
 from index.manifest import DocRow, Manifest
-from index.paths import resolve_index_dir
+from index.paths import chroma_server_from_env, resolve_index_dir
 from index.query import QueryHints
 from index.rerank import Reranker
 from index.search import SearchConfig, Searcher
-from index.store import ChromaStore
+from index.store import ChromaServer, ChromaStore
 from index.types import Article, Hit, IngestReport
 
 CLEANER_VERSION = "clean-v2"  # v2: front matter, URLs, dateparser dates
@@ -87,12 +88,20 @@ class Index:
         chunking: ChunkConfig | None = None,
         search: SearchConfig | None = None,
         reranker: Reranker | None = None,
+        chroma: ChromaServer | None = None,
     ) -> None:
         self.dir = resolve_index_dir(index_dir)
         self.embedder = embedder or get_embedder()
         self.chunking = chunking or ChunkConfig()
         self.manifest = Manifest(self.dir / "manifest.sqlite3")
-        self.store = ChromaStore(self.dir / "chroma", self.embedder.name)
+        # vectors: a Chroma server when one is given (or RAG_CHROMA_HOST names one), else embedded in the folder;
+        # the manifest (what is indexed, and the article texts) always lives in the index folder
+        server = chroma or chroma_server_from_env()
+        index_id = self.manifest.get_meta("index_id")
+        if index_id is None:
+            index_id = uuid.uuid4().hex
+            self.manifest.set_meta("index_id", index_id)
+        self.store = ChromaStore(server or self.dir / "chroma", self.embedder.name, index_id=index_id)
         self.searcher = Searcher(self.store, self.embedder, self.manifest, config=search, reranker=reranker)
 
     @property

@@ -1,17 +1,19 @@
 """Chunks and their vectors in Chroma, behind a small wrapper of our own.
 
 Chroma never embeds anything itself here: every add and query passes vectors, so its default
-(downloaded) embedding model is never touched.
+(downloaded) embedding model is never touched. The store is embedded (``chromadb.PersistentClient`` in
+the index folder) or a Chroma server (``chromadb.HttpClient``, e.g. ``chroma run``): see ``ChromaServer``.
+Everything above this module works the same on both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.errors import IndexMismatchError
+from index.errors import IndexMismatchError, StoreUnavailableError
 from index.types import Chunk
 
 COLLECTION = "chunks"
@@ -26,30 +28,74 @@ class StoredChunk:
     vector: Any = None
 
 
-def _client(path: Path) -> Any:
+@dataclass(frozen=True)
+class ChromaServer:
+    """A Chroma server to keep the vectors in (``chroma run --host 127.0.0.1 --port 8000 --path DIR``).
+
+    ``headers`` (e.g. an auth token) are sent with every request and never printed; ``collection`` lets
+    several indexes share one server.
+    """
+
+    host: str
+    port: int = 8000
+    ssl: bool = False
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+    collection: str = COLLECTION
+
+    @property
+    def address(self) -> str:
+        return f"{'https' if self.ssl else 'http'}://{self.host}:{self.port}"
+
+
+def _client(where: Path | ChromaServer) -> Any:
     import chromadb
     from chromadb.config import Settings
 
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
+    settings = Settings(anonymized_telemetry=False)
+    if isinstance(where, ChromaServer):
+        try:
+            client = chromadb.HttpClient(host=where.host, port=where.port, ssl=where.ssl,
+                                         headers=dict(where.headers), settings=settings)
+            client.heartbeat()
+        except Exception as exc:  # chromadb raises plain ValueError/ConnectionError/httpx errors here
+            raise StoreUnavailableError(
+                f"Cannot reach the Chroma server at {where.address} ({type(exc).__name__}): is `chroma run` "
+                "running there, and are RAG_CHROMA_HOST/RAG_CHROMA_PORT right? Unset RAG_CHROMA_HOST to use "
+                "the embedded store."
+            ) from None
+        return client
+    where.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(where), settings=settings)
 
 
 class ChromaStore:
-    """One Chroma collection of chunks, cosine distance, tagged with the embedder that made it."""
+    """One Chroma collection of chunks, cosine distance, tagged with the embedder that made it.
 
-    def __init__(self, path: Path, embedder_name: str) -> None:
-        self.client = _client(path)
+    ``where``: a folder for the embedded store, or a ``ChromaServer``.
+    """
+
+    def __init__(self, where: Path | ChromaServer, embedder_name: str, index_id: str | None = None) -> None:
+        self.where = where
+        self.client = _client(where)
+        name = where.collection if isinstance(where, ChromaServer) else COLLECTION
+        meta = {"embedder": embedder_name, **({"index_id": index_id} if index_id else {})}
         self.collection = self.client.get_or_create_collection(
-            COLLECTION,
-            embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
-            metadata={"embedder": embedder_name},
+            name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}, metadata=meta,
         )
+        owner = (self.collection.metadata or {}).get("index_id")
+        if isinstance(where, ChromaServer) and index_id and owner and owner != index_id:
+            raise IndexMismatchError(
+                f"The collection {name!r} on the Chroma server at {where.address} belongs to another index folder "
+                "(each index folder keeps the list of what its collection holds). Use that folder, or give this "
+                "one its own collection with RAG_CHROMA_COLLECTION."
+            )
         built_with = (self.collection.metadata or {}).get("embedder")
         if built_with and built_with != embedder_name:
+            place = where.address if isinstance(where, ChromaServer) else str(where.parent)
             raise IndexMismatchError(
-                f"The index at {path.parent} was built with the {built_with!r} embedder, not {embedder_name!r}. "
-                "Use the same embedder, or point RAG_INDEX_DIR at a new folder and ingest again."
+                f"The index at {place} was built with the {built_with!r} embedder, not {embedder_name!r}. "
+                "Use the same embedder, or point RAG_INDEX_DIR (or the server's collection) somewhere new "
+                "and ingest again."
             )
 
     def count(self) -> int:
