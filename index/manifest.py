@@ -97,6 +97,14 @@ class Manifest:
         )
         return DocRow(*rows[0]) if rows else None  # type: ignore[arg-type]
 
+    def orphan_docs(self) -> list[str]:
+        """Documents no file points at any more (left by an ingest that stopped half-way)."""
+        rows = self._query("SELECT doc_id FROM docs WHERE doc_id NOT IN (SELECT doc_id FROM files)")
+        return [str(r[0]) for r in rows]
+
+    def doc_ids(self) -> set[str]:
+        return {str(r[0]) for r in self._query("SELECT doc_id FROM docs")}
+
     def all_paths(self) -> list[str]:
         return [str(r[0]) for r in self._query("SELECT path FROM files ORDER BY path")]
 

@@ -131,14 +131,37 @@ class Index:
         from tqdm import tqdm
 
         report = IngestReport()
+        if self.manifest.get_meta("ingest_open") == "1":  # the last ingest stopped half-way (killed, crashed)
+            report.chunks_removed += self.recover()
+        self.manifest.set_meta("ingest_open", "1")
         files, skips = discover(paths)
         report.skipped.extend((s.path, s.reason) for s in skips)
         for path in tqdm(files, desc="Ingesting", unit="file", disable=not progress):
             self._ingest_one(path, report, max_bytes=max_bytes, encoding=encoding)
         if prune:
             self._prune(report)
+        self.manifest.set_meta("ingest_open", "0")
         self.searcher.refresh()
         return report
+
+    def recover(self) -> int:
+        """Make the store agree with the manifest after an ingest that stopped half-way; returns chunks removed.
+
+        Crash safety by write order: a document's chunks are written (ids are deterministic, so a rewrite
+        replaces them) before the manifest records it in one SQLite transaction, and a replaced document is
+        dropped only after that. So after a kill the store can hold extra chunks, of documents the manifest
+        never recorded or no longer points at, but never lack the chunks of a recorded one. This removes the
+        extras; rerunning the ingest then writes whatever was not recorded.
+        """
+        removed = 0
+        for doc_id in self.manifest.orphan_docs():
+            removed += self.store.delete_doc(doc_id)
+            self.manifest.remove_doc(doc_id)
+        known = self.manifest.doc_ids()
+        _, _, metas = self.store.all_chunks()
+        for doc_id in sorted({str(m.get("doc_id")) for m in metas} - known):
+            removed += self.store.delete_doc(doc_id)
+        return removed
 
     def _ingest_one(self, path: Path, report: IngestReport, *, max_bytes: int, encoding: str | None) -> None:
         key = str(path)
