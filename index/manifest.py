@@ -2,7 +2,8 @@
 
 SQLite (stdlib), one transaction per file. Chunks are written to Chroma *before* the manifest
 row that claims them is committed, and chunk ids are derived from content, so a crash
-in between leaves at worst chunks that the next ingest of the same file rewrites in place.
+in between leaves at worst extra chunks: the next ingest sees the "ingest_open" mark a killed run
+left, and ``Index.recover`` removes them before going on.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from typing import Any
 
 from index import cleaning, metadata
 from index.chunking import ChunkConfig, chunk_text
+from index.embedcache import EmbeddingCache
 from index.embedding import Embedder, get_embedder
 from index.errors import ConfigError, EmptyIndexError
 from index.filters import date_number, parse_filters
@@ -94,6 +95,7 @@ class Index:
         self.embedder = embedder or get_embedder()
         self.chunking = chunking or ChunkConfig()
         self.manifest = Manifest(self.dir / "manifest.sqlite3")
+        self.vectors = EmbeddingCache(self.dir / "embeddings.sqlite3", self.embedder)
         # vectors: a Chroma server when one is given (or RAG_CHROMA_HOST names one), else embedded in the folder;
         # the manifest (what is indexed, and the article texts) always lives in the index folder
         server = chroma or chroma_server_from_env()
@@ -190,7 +192,7 @@ class Index:
 
     def _write(self, article: Article) -> int:
         chunks = chunk_text(article.doc_id, article.text, self.chunking)
-        vectors = self.embedder.embed_batch([c.text for c in chunks])
+        vectors = self.vectors.embed([c.text for c in chunks])  # only texts never embedded before
         base = {
             "doc_id": article.doc_id, "title": article.title, "source": article.source,
             "published": article.published, "path": article.path, "url": article.url,
@@ -260,3 +262,4 @@ class Index:
 
     def close(self) -> None:
         self.manifest.close()
+        self.vectors.close()
