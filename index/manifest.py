@@ -48,6 +48,9 @@ class Manifest:
         self._lock = threading.RLock()
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(files)")}
+        if "stamp" not in columns:  # older manifests: add the column; their files are re-read once
+            self._db.execute("ALTER TABLE files ADD COLUMN stamp TEXT")
 
     def close(self) -> None:
         self._db.close()
@@ -122,8 +125,19 @@ class Manifest:
     def sources(self) -> list[str]:
         return [str(r[0]) for r in self._query("SELECT DISTINCT source FROM docs WHERE source IS NOT NULL ORDER BY 1")]
 
-    def put(self, path: str, row: DocRow) -> None:
-        """Record ``row`` as the document behind ``path`` (replacing what the path held before)."""
+    def stamp(self, path: str) -> str | None:
+        """The file's size and modification time when it was last ingested (see ``put``)."""
+        rows = self._query("SELECT stamp FROM files WHERE path = ?", (path,))
+        return str(rows[0][0]) if rows and rows[0][0] else None
+
+    def set_stamp(self, path: str, stamp: str) -> None:
+        """Update the stamp of an unchanged file (nothing a reader sees changes, so no new generation)."""
+        with self.transaction() as db:
+            db.execute("UPDATE files SET stamp = ? WHERE path = ?", (stamp, path))
+
+    def put(self, path: str, row: DocRow, stamp: str | None = None) -> None:
+        """Record ``row`` as the document behind ``path`` (replacing what the path held before); ``stamp`` is
+        the file's size and modification time, so an unchanged file need not be read again."""
         with self.transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO docs(doc_id, text, title, source, published, url, chunk_sig, n_chunks,"
@@ -131,7 +145,8 @@ class Manifest:
                 (row.doc_id, row.text, row.title, row.source, row.published, row.url, row.chunk_sig,
                  row.n_chunks, time.time()),
             )
-            db.execute("INSERT OR REPLACE INTO files(path, doc_id) VALUES (?, ?)", (path, row.doc_id))
+            db.execute("INSERT OR REPLACE INTO files(path, doc_id, stamp) VALUES (?, ?, ?)",
+                       (path, row.doc_id, stamp))
             self._bump(db)
 
     def remove_path(self, path: str) -> str | None:

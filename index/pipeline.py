@@ -23,9 +23,33 @@ from index.query import QueryHints
 from index.rerank import Reranker
 from index.search import SearchConfig, Searcher
 from index.store import ChromaServer, ChromaStore
-from index.types import Article, Hit, IngestReport
+from index.types import Article, Chunk, Hit, IngestReport
 
-CLEANER_VERSION = "clean-v2"  # v2: front matter, URLs, dateparser dates
+CLEANER_VERSION = "clean-v2"
+EMBED_BATCH = 256  # chunks embedded together across files: the model is ~2x faster on full batches
+
+
+@dataclass
+class _Pending:
+    """An article waiting for its chunks to be embedded and written."""
+
+    key: str
+    article: Article
+    old: str | None  # the document this file held before, if any
+    chunks: list[Chunk]
+    stamp: str | None = None
+
+
+_FLUSH_FIRST = object()
+
+
+def _stamp(path: Path) -> str | None:
+    """Size and modification time in ns: a file whose stamp is unchanged is not read again."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}"  # v2: front matter, URLs, dateparser dates
 
 
 def prepare(raw: RawFile) -> Article | Skip:
@@ -138,8 +162,18 @@ class Index:
         self.manifest.set_meta("ingest_open", "1")
         files, skips = discover(paths)
         report.skipped.extend((s.path, s.reason) for s in skips)
+        pending: list[_Pending] = []
         for path in tqdm(files, desc="Ingesting", unit="file", disable=not progress):
-            self._ingest_one(path, report, max_bytes=max_bytes, encoding=encoding)
+            job = self._ingest_one(path, report, max_bytes=max_bytes, encoding=encoding,
+                                   pending={p.article.doc_id for p in pending})
+            if job is _FLUSH_FIRST:  # the same text is waiting to be written: write it, then look again
+                self._flush(pending, report)
+                job = self._ingest_one(path, report, max_bytes=max_bytes, encoding=encoding, pending=set())
+            if isinstance(job, _Pending):
+                pending.append(job)
+                if sum(len(p.chunks) for p in pending) >= EMBED_BATCH:
+                    self._flush(pending, report)
+        self._flush(pending, report)
         if prune:
             self._prune(report)
         self.manifest.set_meta("ingest_open", "0")
@@ -165,8 +199,18 @@ class Index:
             removed += self.store.delete_doc(doc_id)
         return removed
 
-    def _ingest_one(self, path: Path, report: IngestReport, *, max_bytes: int, encoding: str | None) -> None:
+    def _ingest_one(self, path: Path, report: IngestReport, *, max_bytes: int, encoding: str | None,
+                    pending: set[str]) -> _Pending | object | None:
+        """Read, clean and compare one file: returns the write it needs (``_Pending``), ``_FLUSH_FIRST`` when
+        the same text is still waiting to be written, or None when the file is done with (unchanged, skipped)."""
         key = str(path)
+        stamp = _stamp(path)
+        if stamp and stamp == self.manifest.stamp(key):  # same size and mtime as when ingested: not re-read
+            doc = self.manifest.doc_for_path(key)
+            row = self.manifest.doc(doc) if doc else None
+            if row and row.chunk_sig == self.signature:
+                report.unchanged.append(key)
+                return None
         raw = read(path, max_bytes=max_bytes, encoding=encoding)
         try:
             article = raw if isinstance(raw, Skip) else prepare(raw)
@@ -174,25 +218,40 @@ class Index:
             article = Skip(key, f"could not extract text: {type(exc).__name__}: {exc}")
         if isinstance(article, Skip):
             report.skipped.append((key, article.reason))
-            return
+            return None
+        if article.doc_id in pending:
+            return _FLUSH_FIRST
         old = self.manifest.doc_for_path(key)
         existing = self.manifest.doc(article.doc_id)
         if old == article.doc_id and existing and existing.chunk_sig == self.signature:
+            if stamp:
+                self.manifest.set_stamp(key, stamp)  # touched but not changed: remember the new stamp
             report.unchanged.append(key)
-            return
+            return None
         others = [p for p in self.manifest.paths_for_doc(article.doc_id) if p != key]
         if existing and existing.chunk_sig == self.signature and others:
-            self.manifest.put(key, existing)
+            self.manifest.put(key, existing, stamp)
             report.skipped.append((key, f"same text as {others[0]}, already indexed; stored once"))
-        else:
-            report.chunks_added += self._write(article)
-            (report.updated if old else report.added).append(key)
-        if old and old != article.doc_id:
-            self._forget_doc_if_orphan(old, report)
+            if old and old != article.doc_id:
+                self._forget_doc_if_orphan(old, report)
+            return None
+        return _Pending(key, article, old, chunk_text(article.doc_id, article.text, self.chunking), stamp)
 
-    def _write(self, article: Article) -> int:
-        chunks = chunk_text(article.doc_id, article.text, self.chunking)
-        vectors = self.vectors.embed([c.text for c in chunks])  # only texts never embedded before
+    def _flush(self, pending: list[_Pending], report: IngestReport) -> None:
+        """Embed the waiting articles' chunks in one batch (what the model does fastest), then write each
+        article in turn: its chunks, its manifest row, and only then the document it replaced."""
+        if not pending:
+            return
+        self.vectors.embed([c.text for p in pending for c in p.chunks])
+        for job in pending:
+            report.chunks_added += self._write(job.article, job.chunks, job.stamp)
+            (report.updated if job.old else report.added).append(job.key)
+            if job.old and job.old != job.article.doc_id:
+                self._forget_doc_if_orphan(job.old, report)
+        pending.clear()
+
+    def _write(self, article: Article, chunks: list[Chunk], stamp: str | None = None) -> int:
+        vectors = self.vectors.embed([c.text for c in chunks])  # from the cache: the batch embedded them
         base = {
             "doc_id": article.doc_id, "title": article.title, "source": article.source,
             "published": article.published, "path": article.path, "url": article.url,
@@ -203,7 +262,7 @@ class Index:
         self.manifest.put(article.path, DocRow(
             doc_id=article.doc_id, text=article.text, title=article.title, source=article.source,
             published=article.published, url=article.url, chunk_sig=self.signature, n_chunks=len(chunks),
-        ))
+        ), stamp)
         return len(chunks)
 
     def _forget_doc_if_orphan(self, doc_id: str, report: IngestReport) -> None:

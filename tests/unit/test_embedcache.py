@@ -35,3 +35,23 @@ def test_rechunking_or_reingesting_unchanged_text_embeds_nothing(tmp_path: Path,
     idx.ingest([articles])
     assert 0 < sum(emb.calls) - embedded < first.chunks_added  # only the changed passages
     idx.close()
+
+
+def test_an_unchanged_file_is_not_read_again(tmp_path: Path, articles: Path, monkeypatch) -> None:
+    import os
+
+    import index.pipeline as pipeline
+
+    idx = Index(tmp_path / "index", embedder=FakeHashEmbedder())
+    idx.ingest([articles])
+    reads: list[str] = []
+    real = pipeline.read
+    monkeypatch.setattr(pipeline, "read", lambda path, **kw: reads.append(path.name) or real(path, **kw))
+    assert len(idx.ingest([articles]).unchanged) == 5 and reads == []
+    one = sorted(articles.glob("*.txt"))[0]
+    os.utime(one, ns=(one.stat().st_atime_ns, one.stat().st_mtime_ns + 5_000_000_000))  # touched, not changed
+    assert len(idx.ingest([articles]).unchanged) == 5 and reads == [one.name]
+    assert len(idx.ingest([articles]).unchanged) == 5 and reads == [one.name]  # its new stamp was kept
+    one.write_text(one.read_text(encoding="utf-8").replace("Hegseth", "Heggseth", 1), encoding="utf-8")
+    assert idx.ingest([articles]).updated == [str(one.resolve())]
+    idx.close()
