@@ -1,0 +1,157 @@
+"""Search latency at 1k, 10k and 100k chunks, excluding and including the query's embedding, with peak memory.
+
+Run:  .venv/bin/python bench/search_latency.py [--sizes 1000 10000 100000] [--queries 60]
+
+Each size runs in its own process (so peak RSS is that size's). The corpus is synthetic: passages of
+~120 words recombined from the sample articles' sentences, 10 per article, 8 outlets, dated across a year,
+with deterministic random unit vectors (384-d) written straight to the embedded Chroma store and the manifest
+(embedding 100k passages with MiniLM would take ~2 hours here; latency does not depend on what the vectors
+mean). "Excluding" uses a precomputed query vector; "including" adds the real MiniLM embedding of the query.
+The first search of a process builds the BM25 corpus and is reported apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+QUESTIONS = [
+    "What did Hegseth say about NATO membership for Ukraine?", "Will US troops be deployed to Ukraine?",
+    "Who chaired the Ukraine Defense Contact Group meeting?", "How much aid have 50 countries given Ukraine?",
+    "What share of GDP should NATO members spend on defence?", "What did Zelensky say about security guarantees?",
+]
+
+
+def vector(text: str, dim: int = 384) -> list[float]:
+    rng = random.Random(hashlib.sha256(text.encode()).digest())
+    v = [rng.gauss(0, 1) for _ in range(dim)]
+    norm = sum(x * x for x in v) ** 0.5
+    return [x / norm for x in v]
+
+
+class Vectors:
+    """Deterministic random unit vectors (no model): the 'excluding embedding' embedder."""
+
+    name, dim = "bench-random-384", 384
+
+    def embed_batch(self, texts):  # type: ignore[no-untyped-def]
+        return [vector(t) for t in texts]
+
+    def embed(self, text):  # type: ignore[no-untyped-def]
+        return vector(text)
+
+
+class WithMiniLM(Vectors):
+    """Pays for a real MiniLM embedding of each query, then returns the random vector (the 'including' case)."""
+
+    def __init__(self) -> None:
+        from index.embedding import get_embedder
+
+        self.real = get_embedder()
+        self.real.embed("warm up")
+
+    def embed(self, text):  # type: ignore[no-untyped-def]
+        self.real.embed(text)
+        return vector(text)
+
+
+def build(folder: Path, n: int) -> None:
+    from index import Index, sample_dir
+    from index.chunking import sentence_spans
+    from index.manifest import DocRow
+    from index.types import Chunk
+
+    sentences = []
+    for f in sorted(sample_dir().glob("*.txt")):
+        text = f.read_text(encoding="utf-8")
+        sentences += [text[s:e].strip() for s, e in sentence_spans(text) if len(text[s:e].split()) > 6]
+    rng = random.Random(1)
+    idx = Index(folder, embedder=Vectors())  # type: ignore[arg-type]
+    outlets = ["CNN", "Al Jazeera", "Reuters", "AP", "BBC", "Le Monde", "Der Spiegel", "Example Wire"]
+    batch: list[tuple[Chunk, list[float], dict[str, object]]] = []
+    per_doc = 10
+    for d in range(n // per_doc):
+        doc_id = f"doc{d:07d}"
+        texts = [" ".join(rng.sample(sentences, 5)) for _ in range(per_doc)]
+        body = "\n\n".join(texts)
+        source, day = outlets[d % len(outlets)], f"2025-{d % 12 + 1:02d}-{d % 28 + 1:02d}"
+        at = 0
+        for t in texts:
+            chunk = Chunk(doc_id, at, at + len(t), t)
+            batch.append((chunk, vector(t), {"doc_id": doc_id, "source": source, "published": day,
+                                             "start": chunk.start, "end": chunk.end,
+                                             "published_num": int(day.replace("-", ""))}))
+            at += len(t) + 2
+        idx.manifest.put(f"/bench/{doc_id}.txt", DocRow(doc_id, body, f"Story {d}", source, day, None,
+                                                       idx.signature, per_doc))
+        if len(batch) >= 5000:
+            idx.store.upsert([b[0] for b in batch], [b[1] for b in batch], [b[2] for b in batch])
+            batch.clear()
+    if batch:
+        idx.store.upsert([b[0] for b in batch], [b[1] for b in batch], [b[2] for b in batch])
+    idx.close()
+
+
+def measure(folder: Path, queries: int) -> dict[str, float]:
+    from index import Index
+
+    out: dict[str, float] = {}
+    for label, embedder in (("excluding", Vectors()), ("including", WithMiniLM())):
+        idx = Index(folder, embedder=embedder)  # type: ignore[arg-type]
+        started = time.perf_counter()
+        idx.search(QUESTIONS[0], k=5)
+        out[f"first_{label}_ms"] = (time.perf_counter() - started) * 1000
+        times = []
+        for i in range(queries):
+            q = f"{QUESTIONS[i % len(QUESTIONS)]} ({i})"
+            started = time.perf_counter()
+            idx.search(q, k=5)
+            times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        out[f"p50_{label}_ms"] = statistics.median(times)
+        out[f"p95_{label}_ms"] = times[int(0.95 * (len(times) - 1))]
+        idx.close()
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    ap.add_argument("--queries", type=int, default=60)
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: measure one size in this process
+    args = ap.parse_args()
+    if args.one:
+        with tempfile.TemporaryDirectory() as tmp:
+            started = time.perf_counter()
+            build(Path(tmp) / "index", args.one)
+            built = time.perf_counter() - started
+            result = measure(Path(tmp) / "index", args.queries)
+            result["build_s"] = built
+            print(json.dumps(result))
+        return
+    print("| chunks | search p50 / p95, excluding query embedding | including it | first search (BM25 build) "
+          "| peak RSS | corpus build |")
+    print("|---|---|---|---|---|---|")
+    for n in args.sizes:
+        got = subprocess.run([sys.executable, __file__, "--one", str(n), "--queries", str(args.queries)],
+                             capture_output=True, text=True, check=True)
+        r = json.loads(got.stdout.strip().splitlines()[-1])
+        print(f"| {n:,} | {r['p50_excluding_ms']:.0f} / {r['p95_excluding_ms']:.0f} ms | "
+              f"{r['p50_including_ms']:.0f} / {r['p95_including_ms']:.0f} ms | {r['first_excluding_ms']:.0f} ms | "
+              f"{r['peak_rss_mb']:.0f} MB | {r['build_s']:.0f} s |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
