@@ -43,7 +43,6 @@ class Session:
     """One browser session: its conversation, the answers shown (one per turn), and its backend."""
 
     backend: Backend | None = None
-    backend_label: str = "extractive"
     conversation: Conversation | None = None
     answers: list[Answer | None] = field(default_factory=list)  # one per chat turn (None: the turn failed)
     asked: list[str] = field(default_factory=list)
@@ -126,7 +125,6 @@ def build(index_dir: Any = None, *, backend: str = "extractive", k: int = 5, see
     def session_backend(state: Session) -> Backend:
         if state.backend is None:  # the default, configured from RAG_* settings like the CLI
             state.backend = rag.api.resolve_backend(default_backend)
-            state.backend_label = default_backend
         return state.backend
 
     def respond(message: str, history: list[dict[str, Any]], state: Session, outlets: list[str] | None,
@@ -201,7 +199,6 @@ def build(index_dir: Any = None, *, backend: str = "extractive", k: int = 5, see
             state.backend = make_backend(name, model_path, base_url, model, api_key)
         except RagError as exc:
             return state, f"**Not changed:** {render.plain(str(exc))}", ""
-        state.backend_label = name
         state.conversation = None  # the next question starts a conversation with the new backend
         key = " (API key set; it is kept in memory and never shown)" if api_key else ""
         return state, f"Backend: {render.plain(state.backend.describe())}{key}", ""  # "" clears the key box

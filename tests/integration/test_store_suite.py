@@ -21,14 +21,10 @@ from index.embedding.fake import FakeHashEmbedder
 from index.errors import IndexMismatchError, StoreUnavailableError
 from index.store import ChromaServer, ChromaStore
 from index.types import Chunk
+from tests.helpers import free_port
 
 pytestmark = pytest.mark.integration
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

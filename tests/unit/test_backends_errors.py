@@ -1,17 +1,12 @@
-import socket
 
 import pytest
 
 from rag import BackendUnavailableError, ConfigError, MissingKeyError, get_backend
 from rag.backends.openai import OpenAIBackend
+from tests.helpers import free_port
 
 MESSAGES = [{"role": "user", "content": "hi"}]
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_unknown_backend_lists_known_names() -> None:
