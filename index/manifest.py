@@ -11,10 +11,11 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (
@@ -24,7 +25,23 @@ CREATE TABLE IF NOT EXISTS docs (
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES docs(doc_id));
 CREATE INDEX IF NOT EXISTS files_doc ON files(doc_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chunks (chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, tokens BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS vocab (id INTEGER PRIMARY KEY, token TEXT NOT NULL UNIQUE);
 """
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every recorded chunk's id, document, outlet and date, and its BM25 token ids (see ``index.lexical``)."""
+
+    chunk_ids: list[str]
+    doc_ids: list[str]
+    sources: list[str | None]
+    published: list[str | None]
+    flat: Any  # numpy int32: all chunks' token ids, concatenated in chunk_ids order
+    lengths: Any  # numpy int64: tokens per chunk
+    vocabulary: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -40,7 +57,7 @@ class DocRow:
 
 
 class Manifest:
-    """Files -> documents, and each document's cleaned text and metadata."""
+    """Files -> documents, each document's cleaned text and metadata, and each chunk's BM25 tokens."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -51,6 +68,9 @@ class Manifest:
         columns = {r[1] for r in self._db.execute("PRAGMA table_info(files)")}
         if "stamp" not in columns:  # older manifests: add the column; their files are re-read once
             self._db.execute("ALTER TABLE files ADD COLUMN stamp TEXT")
+        self._vocab: dict[str, int] = {}
+        if self.get_meta("lexicon") is None and not self._query("SELECT 1 FROM docs LIMIT 1"):
+            self.set_meta("lexicon", "1")  # a new manifest records chunk tokens from the start (see has_lexicon)
 
     def close(self) -> None:
         self._db.close()
@@ -63,6 +83,7 @@ class Manifest:
                 yield self._db
             except BaseException:
                 self._db.execute("ROLLBACK")
+                self._vocab.clear()  # it may hold words the rollback took back: reload it on next use
                 raise
             self._db.execute("COMMIT")
 
@@ -112,6 +133,14 @@ class Manifest:
     def all_paths(self) -> list[str]:
         return [str(r[0]) for r in self._query("SELECT path FROM files ORDER BY path")]
 
+    def has_docs(self) -> bool:
+        return bool(self._query("SELECT 1 FROM docs LIMIT 1"))
+
+    def has_lexicon(self) -> bool:
+        """Whether every recorded document's chunk tokens are here (older manifests lack them until
+        ``Index`` fills them in from the store)."""
+        return self.get_meta("lexicon") == "1"
+
     def counts(self) -> tuple[int, int]:
         docs, chunks = self._query("SELECT COUNT(*), COALESCE(SUM(n_chunks), 0) FROM docs")[0]
         return int(docs), int(chunks)  # type: ignore[call-overload]
@@ -135,10 +164,14 @@ class Manifest:
         with self.transaction() as db:
             db.execute("UPDATE files SET stamp = ? WHERE path = ?", (stamp, path))
 
-    def put(self, path: str, row: DocRow, stamp: str | None = None) -> None:
+    def put(self, path: str, row: DocRow, stamp: str | None = None,
+            chunks: Sequence[tuple[str, Sequence[str]]] | None = None) -> None:
         """Record ``row`` as the document behind ``path`` (replacing what the path held before); ``stamp`` is
-        the file's size and modification time, so an unchanged file need not be read again."""
+        the file's size and modification time, so an unchanged file need not be read again; ``chunks`` are
+        the document's (chunk id, BM25 tokens), replacing any it had, in the same transaction."""
         with self.transaction() as db:
+            if chunks is not None:
+                self._put_chunks(db, row.doc_id, chunks)
             db.execute(
                 "INSERT OR REPLACE INTO docs(doc_id, text, title, source, published, url, chunk_sig, n_chunks,"
                 " added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -163,4 +196,44 @@ class Manifest:
     def remove_doc(self, doc_id: str) -> None:
         with self.transaction() as db:
             db.execute("DELETE FROM docs WHERE doc_id = ? AND doc_id NOT IN (SELECT doc_id FROM files)", (doc_id,))
+            db.execute("DELETE FROM chunks WHERE doc_id = ? AND doc_id NOT IN (SELECT doc_id FROM docs)", (doc_id,))
             self._bump(db)
+
+    def fill_lexicon(self, chunks_by_doc: Mapping[str, Sequence[tuple[str, Sequence[str]]]]) -> None:
+        """Record the chunk tokens of documents recorded before manifests kept them (a one-off migration)."""
+        with self.transaction() as db:
+            for doc_id, chunks in chunks_by_doc.items():
+                self._put_chunks(db, doc_id, chunks)
+            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('lexicon', '1')")
+            self._bump(db)
+
+    def _put_chunks(self, db: sqlite3.Connection, doc_id: str, chunks: Sequence[tuple[str, Sequence[str]]]) -> None:
+        import numpy as np
+
+        vocab = self._vocab
+        for token_id, token in db.execute("SELECT id, token FROM vocab WHERE id >= ?", (len(vocab),)):
+            vocab[token] = token_id  # words other writers added since we last looked (ids never change)
+        db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+        for chunk_id, tokens in chunks:
+            new = [t for t in dict.fromkeys(tokens) if t not in vocab]
+            for t in new:
+                vocab[t] = len(vocab)
+            db.executemany("INSERT INTO vocab(id, token) VALUES (?, ?)", [(vocab[t], t) for t in new])
+            ids = np.fromiter((vocab[t] for t in tokens), dtype=np.int32, count=len(tokens))
+            db.execute("INSERT OR REPLACE INTO chunks(chunk_id, doc_id, tokens) VALUES (?, ?, ?)",
+                       (chunk_id, doc_id, ids.tobytes()))
+
+    def lexicon(self) -> Lexicon:
+        """Every chunk of every recorded document, with its tokens (what BM25 search is built from)."""
+        import numpy as np
+
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT c.chunk_id, c.doc_id, d.source, d.published, c.tokens FROM chunks c JOIN docs d "
+                "ON d.doc_id = c.doc_id ORDER BY c.rowid").fetchall()
+            vocabulary = {str(t): int(i) for i, t in self._db.execute("SELECT id, token FROM vocab")}
+        blobs = [r[4] for r in rows]
+        flat = np.frombuffer(b"".join(blobs), dtype=np.int32) if blobs else np.zeros(0, np.int32)
+        lengths = np.fromiter((len(b) // 4 for b in blobs), dtype=np.int64, count=len(blobs))
+        return Lexicon([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows],
+                       flat, lengths, vocabulary)

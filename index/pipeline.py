@@ -16,6 +16,7 @@ from index.embedcache import EmbeddingCache
 from index.embedding import Embedder, get_embedder
 from index.errors import ConfigError, EmptyIndexError
 from index.filters import date_number, parse_filters
+from index.lexical import tokenize
 from index.loading import DEFAULT_MAX_BYTES, RawFile, Skip, discover, read
 from index.manifest import DocRow, Manifest
 from index.paths import chroma_server_from_env, resolve_index_dir
@@ -129,6 +130,8 @@ class Index:
             self.manifest.set_meta("index_id", index_id)
         self.store = ChromaStore(server or self.dir / "chroma", self.embedder.name, index_id=index_id)
         self.searcher = Searcher(self.store, self.embedder, self.manifest, config=search, reranker=reranker)
+        if not self.manifest.has_lexicon():
+            self._fill_lexicon()
 
     @property
     def signature(self) -> str:
@@ -199,6 +202,17 @@ class Index:
             removed += self.store.delete_doc(doc_id)
         return removed
 
+    def _fill_lexicon(self) -> None:
+        """Give a manifest from before chunk tokens were recorded the tokens of what it holds (once)."""
+        known = self.manifest.doc_ids()
+        ids, texts, metas = self.store.all_chunks()
+        by_doc: dict[str, list[tuple[int, str, list[str]]]] = {}
+        for cid, text, meta in zip(ids, texts, metas, strict=True):
+            doc_id = str(meta.get("doc_id"))
+            if doc_id in known:
+                by_doc.setdefault(doc_id, []).append((int(meta.get("start", 0)), cid, tokenize(text)))
+        self.manifest.fill_lexicon({d: [(cid, toks) for _, cid, toks in sorted(rows)] for d, rows in by_doc.items()})
+
     def _ingest_one(self, path: Path, report: IngestReport, *, max_bytes: int, encoding: str | None,
                     pending: set[str]) -> _Pending | object | None:
         """Read, clean and compare one file: returns the write it needs (``_Pending``), ``_FLUSH_FIRST`` when
@@ -262,7 +276,7 @@ class Index:
         self.manifest.put(article.path, DocRow(
             doc_id=article.doc_id, text=article.text, title=article.title, source=article.source,
             published=article.published, url=article.url, chunk_sig=self.signature, n_chunks=len(chunks),
-        ), stamp)
+        ), stamp, chunks=[(c.id, tokenize(c.text)) for c in chunks])
         return len(chunks)
 
     def _forget_doc_if_orphan(self, doc_id: str, report: IngestReport) -> None:
@@ -287,7 +301,7 @@ class Index:
         self.embedder.embed("warm up")
 
     def is_empty(self) -> bool:
-        return self.manifest.counts()[0] == 0
+        return not self.manifest.has_docs()
 
     def search(self, query: str, *, k: int = 5, filters: Mapping[str, Any] | None = None) -> list[Hit]:
         """The ``k`` best passages for ``query``, best first (hybrid search; see ``index.search``).

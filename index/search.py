@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from index.embedding import Embedder
-from index.filters import Filters
+from index.filters import Filters, date_number
 from index.fusion import fuse, mmr
-from index.lexical import LexicalIndex, best, tokenize
+from index.lexical import LexicalIndex, Vocabulary, best, tokenize
 from index.manifest import Manifest
 from index.query import QueryHints, understand
 from index.rerank import NoRerank, Reranker
@@ -58,12 +58,11 @@ DENSE_ONLY = SearchConfig(hybrid=False, group=False, mmr_lambda=1.0, query_hints
 
 @dataclass
 class _Corpus:
-    """Every stored chunk's id, text and metadata, and BM25 over them; rebuilt when the index changes."""
+    """Every recorded chunk's id and filterable metadata, and BM25 over them; rebuilt when the index changes."""
 
     generation: int
     built_at: float
     ids: list[str]
-    texts: list[str]
     metas: list[dict[str, Any]]
     lexical: LexicalIndex
     position: dict[str, int] = field(default_factory=dict)
@@ -148,9 +147,12 @@ class Searcher:
         with self._lock:
             cache = self._corpus_cache
             if cache is None or cache.generation != generation:
-                ids, texts, metas = self.store.all_chunks()
-                cache = _Corpus(generation, time.monotonic(), ids, texts, metas, LexicalIndex(texts),
-                                {cid: i for i, cid in enumerate(ids)})
+                lex = self.manifest.lexicon()
+                metas = [{"doc_id": d, "source": s, "published_num": date_number(p) if p else None}
+                         for d, s, p in zip(lex.doc_ids, lex.sources, lex.published, strict=True)]
+                cache = _Corpus(generation, time.monotonic(), lex.chunk_ids, metas,
+                                LexicalIndex(lex.flat, lex.lengths, Vocabulary(lex.vocabulary)),
+                                {cid: i for i, cid in enumerate(lex.chunk_ids)})
                 self._corpus_cache = cache
             return cache
 
@@ -163,20 +165,19 @@ class Searcher:
             return list(pool.values())
         corpus = self._corpus()
         scores = corpus.lexical.scores(query)
-        top = [i for i, _ in best(scores, n, corpus.mask(filters))]
-        missing = [corpus.ids[i] for i in top if corpus.ids[i] not in pool]
-        vectors = self.store.vectors(missing)
-        for i in top:
-            cid = corpus.ids[i]
-            if cid not in pool and cid in vectors:
-                pool[cid] = _Candidate(cid, corpus.texts[i], corpus.metas[i], np.asarray(vectors[cid], np.float32))
+        top = [corpus.ids[i] for i, _ in best(scores, n, corpus.mask(filters))]
+        fetched = self.store.fetch([cid for cid in top if cid not in pool])  # found by BM25 alone
+        for cid in top:
+            r = fetched.get(cid)  # a chunk gone since the corpus was built is skipped
+            if r is not None:
+                pool[cid] = _Candidate(cid, r.text, r.meta, np.asarray(r.vector, np.float32))
         out = list(pool.values())
         positions = [corpus.position.get(c.id) for c in out]
         if self.config.lexical_scope == "pool":
-            docs = [corpus.lexical.tokens[pos] if pos is not None else tokenize(c.text)
+            lexical = corpus.lexical
+            docs = [lexical.token_ids(pos) if pos is not None else lexical.vocabulary.lookup(tokenize(c.text))
                     for c, pos in zip(out, positions, strict=True)]
-            local = LexicalIndex.pool_scores(query, docs)
-            for c, score in zip(out, local, strict=True):
+            for c, score in zip(out, lexical.pool_scores(query, docs), strict=True):
                 c.lexical = float(score)
         else:
             for c, pos in zip(out, positions, strict=True):
@@ -197,21 +198,24 @@ class Searcher:
             if cfg.hybrid else similarity.astype(np.float64)
         for c, sim, score in zip(pool, similarity, fused, strict=True):
             c.similarity, c.score = float(sim), float(score) + self._day_boost(c, hints)
-        pool.sort(key=lambda c: -c.score)
+        order = sorted(range(len(pool)), key=lambda i: -pool[i].score)
+        pool, vectors = [pool[i] for i in order], vectors[order]
         groups = group([c.meta.get("doc_id", "") for c in pool], [c.text for c in pool],
-                       np.stack([c.vector for c in pool]), min_cosine=cfg.group_cosine,
+                       vectors, min_cosine=cfg.group_cosine,
                        min_containment=cfg.group_containment) if cfg.group else [[i] for i in range(len(pool))]
+        heads = [pool[g[0]] for g in groups]
+        if isinstance(self.reranker, NoRerank):  # hits are made only for the k that MMR picks
+            relevance = np.array([round(c.score, 6) for c in heads])  # as Hit.score holds it
+            relevance = (relevance - relevance.min()) / max(float(np.ptp(relevance)), 1e-9)
+            chosen = mmr(relevance, vectors[[g[0] for g in groups]], k, lam=cfg.mmr_lambda)
+            return [_hit(heads[i], tuple(_passage(pool[j]) for j in groups[i][1:])) for i in chosen]
+        # a reranker's scores (e.g. logits) do not compare with fused ones: MMR sees its order
         by_id = {c.id: c for c in pool}
         hits = [_hit(pool[g[0]], tuple(_passage(pool[j]) for j in g[1:])) for g in groups]
-        if isinstance(self.reranker, NoRerank):
-            head = hits
-            relevance = np.array([h.score for h in head])
-            relevance = (relevance - relevance.min()) / max(float(np.ptp(relevance)), 1e-9)
-        else:  # a reranker's scores (e.g. logits) do not compare with fused ones: MMR sees its order
-            head = self.reranker.rerank(query, hits[:cfg.rerank_top]) + hits[cfg.rerank_top:]
-            relevance = 1.0 - np.arange(len(head)) / max(len(head), 1)
-        order = mmr(relevance, np.stack([by_id[h.chunk_id].vector for h in head]), k, lam=cfg.mmr_lambda)
-        return [head[i] for i in order]
+        head = self.reranker.rerank(query, hits[:cfg.rerank_top]) + hits[cfg.rerank_top:]
+        relevance = 1.0 - np.arange(len(head)) / max(len(head), 1)
+        chosen = mmr(relevance, np.stack([by_id[h.chunk_id].vector for h in head]), k, lam=cfg.mmr_lambda)
+        return [head[i] for i in chosen]
 
     def _day_boost(self, c: _Candidate, hints: QueryHints) -> float:
         if not hints.days:

@@ -133,12 +133,13 @@ class ChromaStore:
                                         res["distances"][0], res["embeddings"][0], strict=True)
         ]
 
-    def vectors(self, ids: Sequence[str]) -> dict[str, Any]:
-        """Stored vectors by chunk id (ids not in the store are left out)."""
+    def fetch(self, ids: Sequence[str]) -> dict[str, StoredChunk]:
+        """Stored chunks (text, metadata, vector) by id; ids not in the store are left out."""
         if not ids:
             return {}
-        got = self.collection.get(ids=list(ids), include=["embeddings"])
-        return dict(zip(got["ids"], got["embeddings"], strict=True))
+        got = self.collection.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
+        return {i: StoredChunk(id=i, text=d or "", meta=dict(m or {}), distance=float("nan"), vector=v)
+                for i, d, m, v in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)}
 
     def all_chunks(self, batch: int = 5000) -> tuple[list[str], list[str], list[dict[str, Any]]]:
         """Every chunk's id, text and metadata (paged, so a big collection is not read in one call)."""

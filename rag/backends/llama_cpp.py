@@ -10,11 +10,8 @@ from __future__ import annotations
 import atexit
 import importlib.util
 import os
-import socket
 import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -103,39 +100,25 @@ def local_server(
     """Run ``python -m llama_cpp.server`` on a free 127.0.0.1 port; yields its base URL, stops it on exit.
 
     A real OpenAI-compatible server for the ``openai`` backend's tests and benchmarks. Waiting for
-    readiness is bounded in time and in polls.
+    readiness is bounded in time and in polls. If this process dies without stopping it (``kill -9``),
+    the server notices within a second and exits (``index.orphan_guard``).
     """
+    from index.servers import free_port, guarded, stop, wait_until
+
     model = Path(model_path) if model_path else bundled_model_path()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", str(n_ctx), "--n_threads", str(n_threads)],
+    port = free_port()
+    proc = subprocess.Popen(  # under index.orphan_guard: the server stops if this process is killed
+        guarded("llama_cpp.server", "--model", str(model), "--host", "127.0.0.1", "--port", str(port),
+                "--n_ctx", str(n_ctx), "--n_threads", str(n_threads)),
         stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}/v1"
-    not_ready = BackendUnavailableError(f"llama_cpp.server at {base} was not ready within {ready_within:.0f} s")
     try:
-        deadline = time.monotonic() + ready_within
-        for _ in range(int(ready_within * 10) + 1):  # bounded in polls and in time
-            if proc.poll() is not None:
-                raise BackendUnavailableError(f"llama_cpp.server exited with code {proc.returncode}")
-            if _answers(f"{base}/models"):
-                break
-            if time.monotonic() > deadline:
-                raise not_ready
-            time.sleep(0.1)
-        else:
-            raise not_ready
+        wait_until(lambda: _answers(f"{base}/models"), proc, within=ready_within, what=f"llama_cpp.server at {base}",
+                   error=BackendUnavailableError)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc)
 
 
 def _answers(url: str) -> bool:

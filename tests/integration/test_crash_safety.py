@@ -56,13 +56,14 @@ def ingest_in_child(index_dir: Path, corpus: Path, kill_after: float | None) -> 
         return False
 
 
-def state(index_dir: Path) -> tuple[list[str], list[tuple[str, str]], int]:
-    """(sorted chunk ids in Chroma, sorted (file, doc) pairs in the manifest, stored chunk count)."""
+def state(index_dir: Path) -> tuple[list[str], list[tuple[str, str]], int, list[str]]:
+    """(sorted chunk ids in Chroma, sorted (file, doc) pairs in the manifest, stored chunk count,
+    sorted chunk ids whose BM25 tokens the manifest holds)."""
     idx = Index(index_dir, embedder=FakeHashEmbedder())
     try:
         ids, _, metas = idx.store.all_chunks()
         files = sorted((Path(p).name, str(idx.manifest.doc_for_path(p))) for p in idx.manifest.all_paths())
-        return sorted(ids), files, idx.store.count()
+        return sorted(ids), files, idx.store.count(), sorted(idx.manifest.lexicon().chunk_ids)
     finally:
         idx.close()
 
@@ -90,6 +91,7 @@ def test_killed_ingests_end_equal_to_a_clean_one(tmp_path: Path) -> None:
     assert got[1] == want[1]  # the same files map to the same documents
     assert got[0] == want[0]  # the same chunk ids: none missing, none left over
     assert got[2] == len(got[0]) == len(set(got[0]))  # no duplicates
+    assert got[3] == got[0]  # BM25 knows exactly the stored chunks
 
 
 class Crash(BaseException):

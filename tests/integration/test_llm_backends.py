@@ -85,3 +85,4 @@ def test_llama_cpp_streams(real_index: Index) -> None:
 
 def test_openai_backend_streams_from_a_real_llama_server(real_index: Index, llama_server: str) -> None:
     check_streams(OpenAIBackend(llama_server, model="smollm2", api_key_env="", timeout=120), real_index)
+

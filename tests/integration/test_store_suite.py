@@ -6,22 +6,17 @@ The same checks for both: writes, nearest neighbours, metadata filters, deletes,
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from index import Index, sample_dir
+from index import Index, sample_dir, servers
 from index.embedding.fake import FakeHashEmbedder
 from index.errors import IndexMismatchError, StoreUnavailableError
 from index.store import ChromaServer, ChromaStore
 from index.types import Chunk
-from tests.helpers import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -30,33 +25,9 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     """A real `chroma run` on 127.0.0.1 (a free port), stopped after the session."""
-    exe = shutil.which("chroma") or str(Path(__import__("sys").executable).with_name("chroma"))
     folder = tmp_path_factory.mktemp("chroma-server")
-    port = free_port()
-    log = (folder / "server.log").open("w")
-    proc = subprocess.Popen([exe, "run", "--path", str(folder / "data"), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:  # bounded: 60 s
-            if proc.poll() is not None:
-                pytest.fail(f"chroma run exited with {proc.returncode}: {(folder / 'server.log').read_text()[-500:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("chroma run did not listen within 60 s")
-                time.sleep(0.2)
-        yield "127.0.0.1", port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-        log.close()
+    with (folder / "server.log").open("w") as log, servers.chroma_server(folder / "data", log=log) as server:
+        yield server.host, server.port
 
 
 @pytest.fixture(params=["embedded", "server"])
@@ -85,7 +56,9 @@ def test_writes_neighbours_filters_deletes_and_paging(where: Path | ChromaServer
     assert len(near[0].vector) == 3 and near[0].meta["source"] == "CNN" and "published" not in near[0].meta
     assert [h.text for h in store.query([1.0, 0.1, 0.0], k=5, where={"source": "Al Jazeera"})] == ["gamma", "delta"]
     assert store.query([1.0, 0.0, 0.0], k=0) == []
-    assert set(store.vectors([chunks[2].id, "missing:0-1"])) == {chunks[2].id}
+    got = store.fetch([chunks[2].id, "missing:0-1"])
+    assert set(got) == {chunks[2].id} and got[chunks[2].id].text == chunks[2].text
+    assert len(got[chunks[2].id].vector) == len(vectors[2])
     ids, texts, _ = store.all_chunks(batch=3)  # two pages
     assert sorted(texts) == ["alpha", "beta", "delta", "gamma"] and len(set(ids)) == 4
     assert store.delete_doc("a") == 2 and store.count() == 2
@@ -112,7 +85,7 @@ def test_an_index_gives_the_same_results_on_both_stores(chroma_server: tuple[str
 
 
 def test_a_server_that_is_down_is_a_clear_error(tmp_path: Path) -> None:
-    port = free_port()
+    port = servers.free_port()
     with pytest.raises(StoreUnavailableError, match=f"127.0.0.1:{port}"):
         ChromaStore(ChromaServer("127.0.0.1", port), "x")
 

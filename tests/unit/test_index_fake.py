@@ -111,3 +111,51 @@ def test_other_embedder_on_same_index_is_refused(tmp_path: Path, articles: Path)
 
     with pytest.raises(IndexMismatchError, match="fake-hash"):
         Index(tmp_path / "i", embedder=Other())
+
+
+def lexicon_matches_store(idx: Index) -> None:
+    """The manifest's BM25 tokens cover exactly the stored chunks, each with its own text's tokens."""
+    from index.lexical import tokenize
+
+    lex = idx.manifest.lexicon()
+    stored = all_chunks(idx)
+    assert sorted(lex.chunk_ids) == sorted(stored)
+    words = {i: t for t, i in lex.vocabulary.items()}
+    at = 0
+    for cid, n in zip(lex.chunk_ids, lex.lengths, strict=True):
+        assert [words[int(i)] for i in lex.flat[at:at + n]] == tokenize(stored[cid]["text"])
+        at += n
+
+
+def test_bm25_tokens_follow_adds_changes_and_removals(fake_index: Index, articles: Path) -> None:
+    fake_index.ingest([articles])
+    lexicon_matches_store(fake_index)
+    target = next(articles.glob("002_*.txt"))
+    target.write_text(target.read_text().replace("$126 billion", "$999 billion"))
+    fake_index.ingest([articles])
+    lexicon_matches_store(fake_index)
+    assert [h.chunk_id for h in fake_index.search("999 billion", k=1)][0].startswith(
+        fake_index.manifest.doc_for_path(str(target.resolve())) or "?")
+    next(articles.glob("003_*.txt")).unlink()
+    fake_index.ingest([articles], prune=True)
+    lexicon_matches_store(fake_index)
+
+
+def test_an_index_from_before_bm25_tokens_were_kept_gets_them(tmp_path: Path, articles: Path) -> None:
+    """An older manifest (no chunk tokens) is filled from the store once, and search is unchanged."""
+    idx = Index(tmp_path / "idx", embedder=FakeHashEmbedder())
+    idx.ingest([articles])
+    questions = ["Who chaired the meeting?", "How much aid has been pledged?", "What did Hegseth say?"]
+    before = [[h.chunk_id for h in idx.search(q, k=5)] for q in questions]
+    with idx.manifest.transaction() as db:  # what a manifest written before the chunks table looked like
+        db.execute("DELETE FROM chunks")
+        db.execute("DELETE FROM vocab")
+        db.execute("DELETE FROM meta WHERE key = 'lexicon'")
+    idx.close()
+    again = Index(tmp_path / "idx", embedder=FakeHashEmbedder())
+    try:
+        assert again.manifest.has_lexicon()
+        lexicon_matches_store(again)
+        assert [[h.chunk_id for h in again.search(q, k=5)] for q in questions] == before
+    finally:
+        again.close()

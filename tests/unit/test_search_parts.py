@@ -22,10 +22,36 @@ def test_tokenize_stems_and_drops_stopwords() -> None:
 
 
 def test_bm25_prefers_the_rare_shared_word_and_respects_the_mask() -> None:
-    lex = LexicalIndex(["NATO allies met in Brussels", "The UDCG met in Brussels", "Weather report: rain"])
+    lex = LexicalIndex.from_texts(["NATO allies met in Brussels", "The UDCG met in Brussels", "Weather report: rain"])
     assert [i for i, _ in lex.top("When did the UDCG gather in Brussels?", 3)] == [1, 0]
     assert [i for i, _ in lex.top("UDCG Brussels", 3, mask=np.array([True, False, True]))] == [0]
-    assert lex.top("zebra", 3) == [] and LexicalIndex([]).top("x", 3) == []
+    assert lex.top("zebra", 3) == [] and LexicalIndex.from_texts([]).top("x", 3) == []
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_bm25_scores_equal_bm25s_lucene_scores(seed: int) -> None:
+    """Our numpy BM25 (built from stored token ids) gives bm25s' scores, corpus-wide and on a pool."""
+    import random
+
+    import bm25s
+
+    rng = random.Random(seed)
+    words = [f"w{i}" for i in range(rng.randint(5, 60))]
+    texts = [" ".join(rng.choices(words, k=rng.randint(1, 40))) for _ in range(rng.randint(1, 200))]
+    query = " ".join(rng.choices(words + ["absent"], k=rng.randint(1, 6)))
+    ours = LexicalIndex.from_texts(texts)
+    reference = bm25s.BM25()
+    reference.index([tokenize(t) for t in texts], show_progress=False)
+    known = [t for t in tokenize(query) if t in reference.vocab_dict]
+    expected = reference.get_scores(known) if known else np.zeros(len(texts))
+    assert np.allclose(ours.scores(query), expected, rtol=1e-5, atol=1e-6)
+    pool = sorted(rng.sample(range(len(texts)), min(len(texts), 12)))
+    small = bm25s.BM25()
+    small.index([tokenize(texts[i]) for i in pool], show_progress=False)
+    known = [t for t in tokenize(query) if t in small.vocab_dict]
+    expected = small.get_scores(known) if known else np.zeros(len(pool))
+    got = ours.pool_scores(query, [ours.token_ids(i) for i in pool])
+    assert np.allclose(got, expected, rtol=1e-5, atol=1e-6)
 
 
 def test_linear_fusion_weights_both_sides() -> None:
