@@ -1,21 +1,26 @@
 """Search latency at 1k, 10k and 100k chunks, excluding and including the query's embedding, with peak memory.
 
 Run:  .venv/bin/python bench/search_latency.py [--sizes 1000 10000 100000] [--queries 60]
+          [--stores embedded server]
 
-Each size runs in its own process (so peak RSS is that size's). The corpus is synthetic: passages of
-~120 words recombined from the sample articles' sentences, 10 per article, 8 outlets, dated across a year,
-with deterministic random unit vectors (384-d) written straight to the embedded Chroma store and the manifest
-(embedding 100k passages with MiniLM would take ~2 hours here; latency does not depend on what the vectors
-mean). "Excluding" uses a precomputed query vector; "including" adds the real MiniLM embedding of the query.
-The first search of a process builds the BM25 corpus and is reported apart.
+Each size and store runs in its own process (so peak RSS is that size's). "server" starts a real
+``chroma run`` on 127.0.0.1 (``index.servers.chroma_server``) and reports its peak RSS apart. The corpus is
+synthetic: passages of ~120 words recombined from the sample articles' sentences, 10 per article, 8 outlets,
+dated across a year, with deterministic random unit vectors (384-d) written straight to the store and the
+manifest, BM25 tokens included, as ingest writes them (embedding 100k passages with MiniLM would take ~2 hours
+here; latency does not depend on what the vectors mean). "Excluding" uses query vectors computed before the
+clock starts; "including" adds the real MiniLM embedding of each query. The first search of a process
+builds BM25 from the manifest's tokens and is reported apart. Each size: one warm-up search, then 60 timed.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import hashlib
 import json
+import os
 import random
 import resource
 import statistics
@@ -24,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -68,7 +74,7 @@ class WithMiniLM(Vectors):
         return vector(text)
 
 
-def build(folder: Path, n: int) -> None:
+def build(folder: Path, n: int, chroma: Any = None) -> None:
     from index import Index, sample_dir
     from index.chunking import sentence_spans
     from index.lexical import tokenize
@@ -80,7 +86,7 @@ def build(folder: Path, n: int) -> None:
         text = f.read_text(encoding="utf-8")
         sentences += [text[s:e].strip() for s, e in sentence_spans(text) if len(text[s:e].split()) > 6]
     rng = random.Random(1)
-    idx = Index(folder, embedder=Vectors())  # type: ignore[arg-type]
+    idx = Index(folder, embedder=Vectors(), chroma=chroma)  # type: ignore[arg-type]
     outlets = ["CNN", "Al Jazeera", "Reuters", "AP", "BBC", "Le Monde", "Der Spiegel", "Example Wire"]
     batch: list[tuple[Chunk, list[float], dict[str, object]]] = []
     per_doc = 10
@@ -107,7 +113,7 @@ def build(folder: Path, n: int) -> None:
     idx.close()
 
 
-def measure(folder: Path, queries: int) -> dict[str, float]:
+def measure(folder: Path, queries: int, chroma: Any = None) -> dict[str, float]:
     from index import Index
 
     out: dict[str, float] = {}
@@ -115,7 +121,7 @@ def measure(folder: Path, queries: int) -> dict[str, float]:
     for q in questions:
         vector(q)  # "excluding embedding": the query vectors are ready before the clock starts
     for label, embedder in (("excluding", Vectors()), ("including", WithMiniLM())):
-        idx = Index(folder, embedder=embedder)  # type: ignore[arg-type]
+        idx = Index(folder, embedder=embedder, chroma=chroma)  # type: ignore[arg-type]
         started = time.perf_counter()
         idx.search(QUESTIONS[0], k=5)
         out[f"first_{label}_ms"] = (time.perf_counter() - started) * 1000
@@ -129,34 +135,62 @@ def measure(folder: Path, queries: int) -> dict[str, float]:
         out[f"p95_{label}_ms"] = times[int(0.95 * (len(times) - 1))]
         idx.close()
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["server_peak_rss_mb"] = sum(_peak_rss_mb(pid) for pid in _children())
     return out
+
+
+def _children() -> list[int]:
+    """This process's child processes (the Chroma server, when there is one); Linux /proc only."""
+    pids: list[int] = []
+    for task in Path("/proc/self/task").glob("*/children"):
+        pids += [int(p) for p in task.read_text().split()]
+    return pids
+
+
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     ap.add_argument("--queries", type=int, default=60)
+    ap.add_argument("--stores", nargs="+", choices=["embedded", "server"], default=["embedded", "server"])
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: measure one size in this process
+    ap.add_argument("--store", default="embedded", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+            chroma = None
+            if args.store == "server":  # a real `chroma run` on 127.0.0.1, its data in the temp folder
+                from index.servers import chroma_server
+
+                chroma = stack.enter_context(chroma_server(Path(tmp) / "server-data"))
             started = time.perf_counter()
-            build(Path(tmp) / "index", args.one)
+            build(Path(tmp) / "index", args.one, chroma)
             built = time.perf_counter() - started
-            result = measure(Path(tmp) / "index", args.queries)
+            result = measure(Path(tmp) / "index", args.queries, chroma)
             result["build_s"] = built
             print(json.dumps(result))
         return
-    print("| chunks | search p50 / p95, excluding query embedding | including it | first search (BM25 build) "
-          "| peak RSS | corpus build |")
-    print("|---|---|---|---|---|---|")
-    for n in args.sizes:
-        got = subprocess.run([sys.executable, __file__, "--one", str(n), "--queries", str(args.queries)],
-                             capture_output=True, text=True, check=True)
-        r = json.loads(got.stdout.strip().splitlines()[-1])
-        print(f"| {n:,} | {r['p50_excluding_ms']:.0f} / {r['p95_excluding_ms']:.0f} ms | "
-              f"{r['p50_including_ms']:.0f} / {r['p95_including_ms']:.0f} ms | {r['first_excluding_ms']:.0f} ms | "
-              f"{r['peak_rss_mb']:.0f} MB | {r['build_s']:.0f} s |", flush=True)
+    print(f"search_latency.py: {args.queries} questions, k=5, {os.cpu_count()} cores; "
+          f"run: .venv/bin/python bench/search_latency.py {' '.join(sys.argv[1:])}".rstrip())
+    print("| store | chunks | search p50 / p95, excluding query embedding | including it "
+          "| first search of a process | peak RSS (search process + Chroma server) | corpus build |")
+    print("|---|---|---|---|---|---|---|")
+    for store in args.stores:
+        for n in args.sizes:
+            got = subprocess.run([sys.executable, __file__, "--one", str(n), "--queries", str(args.queries),
+                                  "--store", store], capture_output=True, text=True, check=True)
+            r = json.loads(got.stdout.strip().splitlines()[-1])
+            server = f" + {r['server_peak_rss_mb']:.0f}" if store == "server" else ""
+            print(f"| {store} | {n:,} | {r['p50_excluding_ms']:.0f} / {r['p95_excluding_ms']:.0f} ms | "
+                  f"{r['p50_including_ms']:.0f} / {r['p95_including_ms']:.0f} ms | "
+                  f"{r['first_excluding_ms'] / 1000:.1f} s | {r['peak_rss_mb']:.0f}{server} MB | "
+                  f"{r['build_s']:.0f} s |", flush=True)
 
 
 if __name__ == "__main__":

@@ -54,3 +54,29 @@ def test_an_uploaded_article_is_stored_safely_and_ingested(client, running_app: 
     assert stored.is_file()
     got = client.predict("How many ships were waiting to enter the harbour of Eastport?", api_name="/ask")
     assert not got["refused"] and "Seventeen" in got["text"]
+
+
+def test_parallel_users_each_get_their_own_answer(running_app: RunningApp) -> None:
+    """Six users ask at once (the queue runs 4 answers at a time, the rest wait): every user gets the answer
+    to their own question, the same one a lone user gets."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client
+
+    questions = [
+        "Who must back any security guarantees for Ukraine, according to Hegseth?",
+        "What did Hegseth say about NATO membership for Ukraine?",
+        "How many troops would European countries have to contribute to a peacekeeping force in Ukraine?",
+    ] * 2
+    alone = {q: Client(running_app.url, verbose=False).predict(q, api_name="/ask") for q in questions[:3]}
+
+    def ask(question: str) -> dict:
+        return Client(running_app.url, verbose=False).predict(question, api_name="/ask")
+
+    with ThreadPoolExecutor(max_workers=len(questions)) as pool:
+        together = list(pool.map(ask, questions, timeout=300))
+    for question, got in zip(questions, together, strict=True):
+        want = alone[question]
+        assert (got["refused"], got["text"]) == (want["refused"], want["text"]), question
+        assert [(c["doc_id"], c["start"], c["end"]) for c in got["citations"]] == \
+            [(c["doc_id"], c["start"], c["end"]) for c in want["citations"]]
