@@ -248,7 +248,9 @@ def cmd_info(args: argparse.Namespace, settings: Any) -> int:
 
 def _model_line(settings: Any) -> str:
     if settings.backend == "openai":
-        return f"{settings.openai_model} at {settings.openai_base_url or '(no URL set)'}"
+        from rag.backends.openai import _without_credentials
+
+        return f"{settings.openai_model} at {_without_credentials(settings.openai_base_url or '(no URL set)')}"
     return str(settings.model_path or "bundled SmolLM2-135M-Instruct")
 
 

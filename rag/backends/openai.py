@@ -73,8 +73,10 @@ class OpenAIBackend(ChatBackend):
         if not re.match(r"^https?://[^\s/?#]+", base_url.strip()):
             raise ConfigError(f"The openai backend needs an http(s) URL such as http://127.0.0.1:8080/v1, "
                               f"not {_without_credentials(base_url.strip())[:100]!r}")
-        self.base_url = base_url.strip().rstrip("/")
-        self.shown_url = _without_credentials(self.base_url)  # what messages show: never user:password@
+        # a user:password@ in the URL is sent as HTTP basic auth, never left in the URL (httpx logs request URLs)
+        self.base_url = _without_credentials(base_url.strip().rstrip("/"))
+        self.shown_url = self.base_url  # what messages show
+        self.url_login = Secret(_credentials(base_url.strip()))
         self.model = model
         self.api_key_env = api_key_env or None
         self.timeout = timeout
@@ -106,8 +108,10 @@ class OpenAIBackend(ChatBackend):
     def _client(self) -> Any:
         import httpx
 
+        login = self.url_login.get()
         return httpx.Client(timeout=httpx.Timeout(self.timeout, connect=5.0),
-                            transport=httpx.HTTPTransport(retries=self.retries))
+                            transport=httpx.HTTPTransport(retries=self.retries),
+                            auth=httpx.BasicAuth(*login.split(":", 1)) if login else None)
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -140,7 +144,7 @@ class OpenAIBackend(ChatBackend):
             )
         if response.status_code >= 400:
             raise BackendUnavailableError(
-                f"The server at {self.shown_url} answered HTTP {response.status_code}: {response.text[:300]}"
+                f"The server at {self.shown_url} answered HTTP {response.status_code}: {_redacted(response)[:300]}"
             )
 
     def _wait(self, response: Any, attempt: int) -> bool:
@@ -213,8 +217,29 @@ def _retry_after(value: str) -> float | None:
 
 
 def _without_credentials(url: str) -> str:
-    """``url`` with any ``user:password@`` removed, for messages."""
-    return re.sub(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", r"\1", url)
+    """``url`` with any ``user:password@`` removed (with or without its ``scheme://``), for messages."""
+    return re.sub(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)?[^/@]*@", r"\1", url)
+
+
+def _credentials(url: str) -> str | None:
+    """The ``user:password`` of ``url`` (percent-decoded), or None."""
+    from urllib.parse import unquote
+
+    found = re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://([^/@]*)@", url)
+    if not found:
+        return None
+    user, _, password = found.group(1).partition(":")
+    return f"{unquote(user)}:{unquote(password)}"
+
+
+def _redacted(response: Any) -> str:
+    """The reply's text with the credentials the request carried blanked out (a server may echo them)."""
+    text = str(response.text)
+    sent = response.request.headers.get("authorization", "")
+    for secret in (sent, sent.partition(" ")[2]):
+        if secret.strip():
+            text = text.replace(secret, "***")
+    return text
 
 
 def _delta(data: str, base_url: str) -> str:

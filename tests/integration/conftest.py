@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 
 import pytest
 
 from index import Index, sample_dir
+from index.servers import chroma_server as chroma_server_at
 
 pytestmark = pytest.mark.integration
 
@@ -29,3 +31,11 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> str:
 
     with (tmp_path_factory.mktemp("server") / "server.log").open("w") as log, local_server(log=log) as base:
         yield base
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    """A real `chroma run` on 127.0.0.1 (a free port), stopped after the session."""
+    folder = tmp_path_factory.mktemp("chroma-server")
+    with (folder / "server.log").open("w") as log, chroma_server_at(folder / "data", log=log) as server:
+        yield server.host, server.port

@@ -7,7 +7,6 @@ The same checks for both: writes, nearest neighbours, metadata filters, deletes,
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,14 +19,6 @@ from index.types import Chunk
 
 pytestmark = pytest.mark.integration
 
-
-
-@pytest.fixture(scope="session")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    """A real `chroma run` on 127.0.0.1 (a free port), stopped after the session."""
-    folder = tmp_path_factory.mktemp("chroma-server")
-    with (folder / "server.log").open("w") as log, servers.chroma_server(folder / "data", log=log) as server:
-        yield server.host, server.port
 
 
 @pytest.fixture(params=["embedded", "server"])
