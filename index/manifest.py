@@ -122,6 +122,19 @@ class Manifest:
         )
         return DocRow(*rows[0]) if rows else None  # type: ignore[arg-type]
 
+    def shown(self, doc_ids: Sequence[str]) -> dict[str, tuple[DocRow, str | None]]:
+        """What search shows of each recorded document in ``doc_ids``: its row and one of its file paths."""
+        out: dict[str, tuple[DocRow, str | None]] = {}
+        ids = list(dict.fromkeys(doc_ids))
+        for at in range(0, len(ids), 500):  # SQLite caps the number of parameters
+            part = ids[at:at + 500]
+            rows = self._query(
+                "SELECT doc_id, text, title, source, published, url, chunk_sig, n_chunks, "
+                "(SELECT MIN(path) FROM files f WHERE f.doc_id = d.doc_id) "
+                f"FROM docs d WHERE doc_id IN ({','.join('?' * len(part))})", tuple(part))
+            out.update({str(r[0]): (DocRow(*r[:8]), r[8]) for r in rows})  # type: ignore[arg-type,misc]
+        return out
+
     def orphan_docs(self) -> list[str]:
         """Documents no file points at any more (left by an ingest that stopped half-way)."""
         rows = self._query("SELECT doc_id FROM docs WHERE doc_id NOT IN (SELECT doc_id FROM files)")

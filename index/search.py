@@ -24,12 +24,12 @@ from index.embedding import Embedder
 from index.filters import Filters, date_number
 from index.fusion import fuse, mmr
 from index.lexical import LexicalIndex, Vocabulary, best, tokenize
-from index.manifest import Manifest
+from index.manifest import DocRow, Manifest
 from index.query import QueryHints, understand
 from index.rerank import NoRerank, Reranker
 from index.store import ChromaStore
 from index.syndication import group
-from index.types import Hit, Passage
+from index.types import Hit, Passage, parse_chunk_id
 
 
 @dataclass(frozen=True)
@@ -79,13 +79,25 @@ class _Corpus:
 
 @dataclass
 class _Candidate:
+    """A chunk in the candidate pool: its vector from the store, what is shown of it from the manifest."""
+
     id: str
-    text: str
-    meta: dict[str, Any]
+    row: DocRow
+    path: str | None
+    start: int
+    end: int
     vector: Any
     similarity: float = 0.0
     lexical: float = 0.0
     score: float = 0.0
+
+    @property
+    def doc_id(self) -> str:
+        return self.row.doc_id
+
+    @property
+    def text(self) -> str:
+        return self.row.text[self.start:self.end]  # chunk offsets point into the cleaned text, by construction
 
 
 class Searcher:
@@ -99,6 +111,7 @@ class Searcher:
         self.config = config or SearchConfig()
         self.reranker = reranker or NoRerank()
         self._corpus_cache: _Corpus | None = None
+        self._shown: tuple[int, dict[str, tuple[DocRow, str | None]]] = (-1, {})
         self._sources: tuple[int, list[str]] = (-1, [])
         self._lock = threading.Lock()
 
@@ -156,21 +169,40 @@ class Searcher:
                 self._corpus_cache = cache
             return cache
 
-    def _pool(self, query: str, qv: Any, n: int, filters: Filters) -> list[_Candidate]:
+    def _rows(self, doc_ids: list[str]) -> dict[str, tuple[DocRow, str | None]]:
+        """Manifest rows of ``doc_ids``, cached until the index changes (a document's text and metadata are
+        read from the local manifest rather than the store: quicker, and the same on a Chroma server)."""
+        generation = self.manifest.generation()
+        cached_at, rows = self._shown
+        if cached_at != generation or len(rows) > 4096:
+            rows = {}
+            self._shown = (generation, rows)
+        missing = [d for d in doc_ids if d not in rows]
+        if missing:
+            rows.update(self.manifest.shown(missing))
+        return rows
+
+    def _candidates(self, found: list[tuple[str, Any]]) -> list[_Candidate]:
+        """(chunk id, vector) pairs as candidates; chunks of documents the manifest does not record (an ingest
+        writing right now, or a killed one) are left out."""
         import numpy as np
 
-        pool = {r.id: _Candidate(r.id, r.text, r.meta, np.asarray(r.vector, dtype=np.float32))
-                for r in self.store.query(qv, n, filters.where())}
+        parts = [(cid, *parse_chunk_id(cid), vector) for cid, vector in found]
+        rows = self._rows([p[1] for p in parts])
+        return [_Candidate(cid, *rows[doc], start, end, np.asarray(vector, dtype=np.float32))
+                for cid, doc, start, end, vector in parts if doc in rows]
+
+    def _pool(self, query: str, qv: Any, n: int, filters: Filters) -> list[_Candidate]:
+        dense = [(r.id, r.vector) for r in self.store.query(qv, n, filters.where(), text=False)]
+        pool = {c.id: c for c in self._candidates(dense)}
         if not self.config.hybrid:
             return list(pool.values())
         corpus = self._corpus()
         scores = corpus.lexical.scores(query)
         top = [corpus.ids[i] for i, _ in best(scores, n, corpus.mask(filters))]
-        fetched = self.store.fetch([cid for cid in top if cid not in pool])  # found by BM25 alone
-        for cid in top:
-            r = fetched.get(cid)  # a chunk gone since the corpus was built is skipped
-            if r is not None:
-                pool[cid] = _Candidate(cid, r.text, r.meta, np.asarray(r.vector, np.float32))
+        vectors = self.store.vectors([cid for cid in top if cid not in pool])  # found by BM25 alone
+        # a chunk gone since the corpus was built has no vector and is skipped
+        pool.update((c.id, c) for c in self._candidates([(cid, vectors[cid]) for cid in top if cid in vectors]))
         out = list(pool.values())
         positions = [corpus.position.get(c.id) for c in out]
         if self.config.lexical_scope == "pool":
@@ -200,7 +232,7 @@ class Searcher:
             c.similarity, c.score = float(sim), float(score) + self._day_boost(c, hints)
         order = sorted(range(len(pool)), key=lambda i: -pool[i].score)
         pool, vectors = [pool[i] for i in order], vectors[order]
-        groups = group([c.meta.get("doc_id", "") for c in pool], [c.text for c in pool],
+        groups = group([c.doc_id for c in pool], [c.text for c in pool],
                        vectors, min_cosine=cfg.group_cosine,
                        min_containment=cfg.group_containment) if cfg.group else [[i] for i in range(len(pool))]
         heads = [pool[g[0]] for g in groups]
@@ -220,16 +252,15 @@ class Searcher:
     def _day_boost(self, c: _Candidate, hints: QueryHints) -> float:
         if not hints.days:
             return 0.0
-        if any(d.matches(c.meta.get("published")) or d.mentioned_in(c.text) for d in hints.days):
+        if any(d.matches(c.row.published) or d.mentioned_in(c.text) for d in hints.days):
             return self.config.day_boost
         return 0.0
 
 
 def _passage(c: _Candidate) -> Passage:
-    m = c.meta
-    return Passage(text=c.text, doc_id=m.get("doc_id", ""), start=int(m.get("start", 0)), end=int(m.get("end", 0)),
-                   title=m.get("title"), source=m.get("source"), published=m.get("published"), path=m.get("path"),
-                   url=m.get("url"))
+    r = c.row
+    return Passage(text=c.text, doc_id=r.doc_id, start=c.start, end=c.end, title=r.title, source=r.source,
+                   published=r.published, path=c.path, url=r.url)
 
 
 def _hit(c: _Candidate, also_in: tuple[Passage, ...]) -> Hit:

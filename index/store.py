@@ -119,27 +119,31 @@ class ChromaStore:
             self.collection.delete(ids=ids)
         return len(ids)
 
-    def query(self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None) -> list[StoredChunk]:
-        """The ``k`` nearest chunks (cosine distance), with their vectors; ``where`` is a Chroma filter."""
+    def query(self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None, *,
+              text: bool = True) -> list[StoredChunk]:
+        """The ``k`` nearest chunks (cosine distance), with their vectors; ``where`` is a Chroma filter.
+        ``text=False`` leaves out texts and metadata (search takes them from the manifest: faster)."""
         if k <= 0:
             return []
+        include = ["documents", "metadatas", "distances", "embeddings"] if text else ["distances", "embeddings"]
         res = self.collection.query(  # asking for more than the collection holds returns what there is
-            query_embeddings=[[float(x) for x in vector]], n_results=k, where=where or None,
-            include=["documents", "metadatas", "distances", "embeddings"],
+            query_embeddings=[[float(x) for x in vector]], n_results=k, where=where or None, include=include,
         )
+        n = len(res["ids"][0])
+        docs = res["documents"][0] if text else [""] * n
+        metas = res["metadatas"][0] if text else [{}] * n
         return [
             StoredChunk(id=i, text=d, meta=dict(m or {}), distance=float(dist), vector=v)
-            for i, d, m, dist, v in zip(res["ids"][0], res["documents"][0], res["metadatas"][0],
-                                        res["distances"][0], res["embeddings"][0], strict=True)
+            for i, d, m, dist, v in zip(res["ids"][0], docs, metas, res["distances"][0], res["embeddings"][0],
+                                        strict=True)
         ]
 
-    def fetch(self, ids: Sequence[str]) -> dict[str, StoredChunk]:
-        """Stored chunks (text, metadata, vector) by id; ids not in the store are left out."""
+    def vectors(self, ids: Sequence[str]) -> dict[str, Any]:
+        """Stored vectors by chunk id (ids not in the store are left out)."""
         if not ids:
             return {}
-        got = self.collection.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
-        return {i: StoredChunk(id=i, text=d or "", meta=dict(m or {}), distance=float("nan"), vector=v)
-                for i, d, m, v in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)}
+        got = self.collection.get(ids=list(ids), include=["embeddings"])
+        return dict(zip(got["ids"], got["embeddings"], strict=True))
 
     def all_chunks(self, batch: int = 5000) -> tuple[list[str], list[str], list[dict[str, Any]]]:
         """Every chunk's id, text and metadata (paged, so a big collection is not read in one call)."""

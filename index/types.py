@@ -10,6 +10,13 @@ def chunk_id(doc_id: str, start: int, end: int) -> str:
     return f"{doc_id}:{start}-{end}"
 
 
+def parse_chunk_id(cid: str) -> tuple[str, int, int]:
+    """``chunk_id``'s inverse: (doc_id, start, end)."""
+    doc_id, _, span = cid.rpartition(":")
+    start, _, end = span.partition("-")
+    return doc_id, int(start), int(end)
+
+
 @dataclass(frozen=True)
 class Article:
     """One cleaned article, ready to chunk.
