@@ -1,4 +1,4 @@
-"""Hybrid search: dense (Chroma) + BM25 (bm25s), fused, syndicated copies grouped, reranked, diversified.
+"""Hybrid search: dense (Chroma) + BM25 (index.lexical), fused, syndicated copies grouped, reranked, diversified.
 
     question ──► query hints (outlet named? day named?)            index.query
        ├──► dense top-N from Chroma, filters pushed down as ``where``   index.store

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from index.servers import listening
+from tests.helpers import listening_on
 
 pytestmark = pytest.mark.integration
 
@@ -27,8 +28,9 @@ STARTERS = {
 
 
 @pytest.mark.parametrize("server", list(STARTERS))
-def test_a_server_stops_when_its_parent_is_killed(server: str, tmp_path: Path) -> None:
-    """The process holding the server is SIGKILLed (no clean-up runs): the server must exit by itself."""
+def test_a_server_listens_on_loopback_and_stops_when_its_parent_is_killed(server: str, tmp_path: Path) -> None:
+    """The server binds 127.0.0.1 only; the process holding it is SIGKILLed (no clean-up runs): the server must
+    exit by itself."""
     script = tmp_path / "parent.py"
     script.write_text("import sys, time\n" + STARTERS[server] + "    time.sleep(600)\n")
     parent = subprocess.Popen([sys.executable, str(script), str(tmp_path / "data")], stdout=subprocess.PIPE, text=True)
@@ -36,7 +38,7 @@ def test_a_server_stops_when_its_parent_is_killed(server: str, tmp_path: Path) -
         line = parent.stdout.readline().strip() if parent.stdout else ""  # blocks until the server is ready
         assert line.isdigit(), f"the parent did not start the {server} (exit {parent.poll()})"
         port = int(line)
-        assert listening(port)
+        assert listening(port) and listening_on(port) == {"127.0.0.1"}  # loopback only
     finally:
         os.kill(parent.pid, signal.SIGKILL)
         parent.wait(timeout=10)

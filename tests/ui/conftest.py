@@ -29,7 +29,7 @@ def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp
 
     index_dir = tmp_path_factory.mktemp("ui") / "index"
     port = free_port()
-    app = launch(index_dir, host="127.0.0.1", port=port, block=False)
+    app = launch(index_dir, port=port, block=False)  # the default host: tests check it is 127.0.0.1 only
     try:
         yield RunningApp(f"http://127.0.0.1:{port}/", index_dir)
     finally:

@@ -18,6 +18,13 @@ def client(running_app: RunningApp):
     return Client(running_app.url, verbose=False)
 
 
+def test_the_app_listens_on_loopback_only_by_default(running_app: RunningApp) -> None:
+    from tests.helpers import listening_on
+
+    port = int(running_app.url.rstrip("/").rsplit(":", 1)[1])
+    assert listening_on(port) == {"127.0.0.1"}
+
+
 def test_an_answer_comes_back_as_data_with_citations(client) -> None:
     got = client.predict("Who must back any security guarantees for Ukraine, according to Hegseth?", api_name="/ask")
     assert got["refused"] is False and got["citations"]
