@@ -3,8 +3,9 @@
 Run:  .venv/bin/python bench/search_latency.py [--sizes 1000 10000 100000] [--queries 60]
           [--stores embedded server]
 
-Each size and store runs in its own process (so peak RSS is that size's). "server" starts a real
-``chroma run`` on 127.0.0.1 (``index.servers.chroma_server``) and reports its peak RSS apart. The corpus is
+Each size and store is built in one process and searched in a fresh one, so the peak RSS is search's alone.
+"server" starts a real ``chroma run`` on 127.0.0.1 (``index.servers.chroma_server``), restarted over the same
+data between building and searching, and reports its peak RSS apart. The corpus is
 synthetic: passages of ~120 words recombined from the sample articles' sentences, 10 per article, 8 outlets,
 dated across a year, with deterministic random unit vectors (384-d) written straight to the store and the
 manifest, BM25 tokens included, as ingest writes them (embedding 100k passages with MiniLM would take ~2 hours
@@ -16,7 +17,6 @@ builds BM25 from the manifest's tokens and is reported apart. Each size: one war
 from __future__ import annotations
 
 import argparse
-import contextlib
 import functools
 import hashlib
 import json
@@ -135,12 +135,11 @@ def measure(folder: Path, queries: int, chroma: Any = None) -> dict[str, float]:
         out[f"p95_{label}_ms"] = times[int(0.95 * (len(times) - 1))]
         idx.close()
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    out["server_peak_rss_mb"] = sum(_peak_rss_mb(pid) for pid in _children())
     return out
 
 
 def _children() -> list[int]:
-    """This process's child processes (the Chroma server, when there is one); Linux /proc only."""
+    """This process's child processes (the Chroma server, while it runs); Linux /proc only."""
     pids: list[int] = []
     for task in Path("/proc/self/task").glob("*/children"):
         pids += [int(p) for p in task.read_text().split()]
@@ -154,27 +153,54 @@ def _peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def _child(*args: str) -> dict[str, float]:
+    got = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=True)
+    return dict(json.loads(got.stdout.strip().splitlines()[-1]))
+
+
+def one(store: str, n: int, queries: int) -> dict[str, float]:
+    """Build a corpus of ``n`` chunks in one process, then measure search in a fresh one (so its peak RSS is
+    search's alone). On the server store each phase gets a freshly started server over the same data."""
+    from index.servers import chroma_server
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "index"
+        if store == "embedded":
+            built = _child("--build", str(n), "--dir", str(folder))
+            result = _child("--measure", "--dir", str(folder), "--queries", str(queries))
+        else:
+            with chroma_server(Path(tmp) / "server-data") as server:
+                built = _child("--build", str(n), "--dir", str(folder), "--port", str(server.port))
+            with chroma_server(Path(tmp) / "server-data") as server:
+                result = _child("--measure", "--dir", str(folder), "--queries", str(queries),
+                                "--port", str(server.port))
+                result["server_peak_rss_mb"] = sum(_peak_rss_mb(pid) for pid in _children())
+    return result | built
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     ap.add_argument("--queries", type=int, default=60)
     ap.add_argument("--stores", nargs="+", choices=["embedded", "server"], default=["embedded", "server"])
-    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: measure one size in this process
-    ap.add_argument("--store", default="embedded", help=argparse.SUPPRESS)
+    # internal: one phase in this process
+    ap.add_argument("--build", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
-    if args.one:
-        with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
-            chroma = None
-            if args.store == "server":  # a real `chroma run` on 127.0.0.1, its data in the temp folder
-                from index.servers import chroma_server
+    chroma = None
+    if args.port:
+        from index.store import ChromaServer
 
-                chroma = stack.enter_context(chroma_server(Path(tmp) / "server-data"))
-            started = time.perf_counter()
-            build(Path(tmp) / "index", args.one, chroma)
-            built = time.perf_counter() - started
-            result = measure(Path(tmp) / "index", args.queries, chroma)
-            result["build_s"] = built
-            print(json.dumps(result))
+        chroma = ChromaServer("127.0.0.1", args.port)
+    if args.build:
+        started = time.perf_counter()
+        build(args.dir, args.build, chroma)
+        print(json.dumps({"build_s": time.perf_counter() - started}))
+        return
+    if args.measure:
+        print(json.dumps(measure(args.dir, args.queries, chroma)))
         return
     print(f"search_latency.py: {args.queries} questions, k=5, {os.cpu_count()} cores; "
           f"run: .venv/bin/python bench/search_latency.py {' '.join(sys.argv[1:])}".rstrip())
@@ -183,9 +209,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|")
     for store in args.stores:
         for n in args.sizes:
-            got = subprocess.run([sys.executable, __file__, "--one", str(n), "--queries", str(args.queries),
-                                  "--store", store], capture_output=True, text=True, check=True)
-            r = json.loads(got.stdout.strip().splitlines()[-1])
+            r = one(store, n, args.queries)
             server = f" + {r['server_peak_rss_mb']:.0f}" if store == "server" else ""
             print(f"| {store} | {n:,} | {r['p50_excluding_ms']:.0f} / {r['p95_excluding_ms']:.0f} ms | "
                   f"{r['p50_including_ms']:.0f} / {r['p95_including_ms']:.0f} ms | "

@@ -8,6 +8,7 @@ Each message says what happened and what to do next.
     ├── IndexStateError           the index on disk cannot be used as asked
     │   ├── EmptyIndexError       nothing has been ingested yet (says how to ingest)
     │   ├── IndexMismatchError    the index was built with another embedding model
+    │   ├── IndexBusyError        another ingest is writing to this index right now
     │   └── StoreUnavailableError the Chroma server cannot be reached (names host and port)
     └── BackendError              the answer backend failed
         ├── MissingKeyError       the API key's environment variable is not set
@@ -56,6 +57,10 @@ class EmptyIndexError(IndexStateError):
 
 class IndexMismatchError(IndexStateError):
     """The index was built with a different embedding model."""
+
+
+class IndexBusyError(IndexStateError):
+    """Another ingest is writing to this index (one at a time per index folder)."""
 
 
 class BackendError(RagError):

@@ -60,10 +60,11 @@ class Vocabulary:
         """Ids of the tokens already in the vocabulary (others cannot match any indexed chunk)."""
         return [self.ids[t] for t in tokens if t in self.ids]
 
-    def lookup(self, tokens: Sequence[str]) -> list[int]:
-        """Ids without growing: a word not in the vocabulary gets one shared id that no query asks for."""
-        unknown = len(self.ids)
-        return [self.ids.get(t, unknown) for t in tokens]
+    def lookup(self, tokens: Sequence[str], extra: dict[str, int]) -> list[int]:
+        """Ids without growing the vocabulary: a word not in it gets an id from ``extra`` (numbered after the
+        vocabulary), so a query and passages looked up with the same ``extra`` agree on new words."""
+        ids = self.ids
+        return [ids[t] if t in ids else extra.setdefault(t, len(ids) + len(extra)) for t in tokens]
 
 
 def _matrix(flat: Any, lengths: Any) -> tuple[Any, Any, Any]:
@@ -104,7 +105,7 @@ class LexicalIndex:
     Example:
         >>> lex = LexicalIndex.from_texts(["the cat sat", "NATO met in Brussels"])
         >>> lex.top("Where did NATO meet?", 1)
-        [(1, 0.97...)]
+        [(1, 0.254...)]
     """
 
     def __init__(self, flat: Any, lengths: Any, vocabulary: Vocabulary) -> None:
@@ -131,9 +132,9 @@ class LexicalIndex:
         """A numpy array: the BM25 score of every chunk, in position order."""
         return _scores(self._matrix, self.size, self.vocabulary.known(tokenize(query)))
 
-    def pool_scores(self, query: str, documents: Sequence[Any]) -> Any:
-        """BM25 of ``documents`` (token-id arrays, see ``token_ids``) with statistics (IDF, lengths) from
-        those documents alone.
+    def pool_scores(self, query: str, documents: Sequence[Any], extra: dict[str, int] | None = None) -> Any:
+        """BM25 of ``documents`` (token-id arrays: ``token_ids``, or ``vocabulary.lookup`` with ``extra`` for
+        passages newer than this index) with statistics (IDF, lengths) from those documents alone.
 
         Search scores its candidate pool this way: inside a pool of on-topic passages, a word every
         passage shares ("Hegseth") weighs little and the words that tell passages apart weigh more,
@@ -147,7 +148,7 @@ class LexicalIndex:
             return np.zeros(0, dtype=np.float32)
         flat = np.concatenate([np.asarray(d, dtype=np.int32) for d in documents])
         lengths = np.array([len(d) for d in documents], dtype=np.int64)
-        query_ids = self.vocabulary.known(tokenize(query))
+        query_ids = self.vocabulary.lookup(tokenize(query), {} if extra is None else extra)
         return _scores(_matrix(flat, lengths), len(documents), query_ids)
 
     def top(self, query: str, n: int, mask: Any = None) -> list[tuple[int, float]]:

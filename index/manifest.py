@@ -81,11 +81,12 @@ class Manifest:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
+                self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
-                self._vocab.clear()  # it may hold words the rollback took back: reload it on next use
+                self._vocab.clear()  # it may hold words the rollback takes back: reload it on next use
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
 
     def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
         with self._lock:
@@ -232,7 +233,7 @@ class Manifest:
             for t in new:
                 vocab[t] = len(vocab)
             db.executemany("INSERT INTO vocab(id, token) VALUES (?, ?)", [(vocab[t], t) for t in new])
-            ids = np.fromiter((vocab[t] for t in tokens), dtype=np.int32, count=len(tokens))
+            ids = np.fromiter((vocab[t] for t in tokens), dtype="<i4", count=len(tokens))  # same bytes everywhere
             db.execute("INSERT OR REPLACE INTO chunks(chunk_id, doc_id, tokens) VALUES (?, ?, ?)",
                        (chunk_id, doc_id, ids.tobytes()))
 
@@ -246,7 +247,7 @@ class Manifest:
                 "ON d.doc_id = c.doc_id ORDER BY c.rowid").fetchall()
             vocabulary = {str(t): int(i) for i, t in self._db.execute("SELECT id, token FROM vocab")}
         blobs = [r[4] for r in rows]
-        flat = np.frombuffer(b"".join(blobs), dtype=np.int32) if blobs else np.zeros(0, np.int32)
+        flat = np.frombuffer(b"".join(blobs), dtype="<i4").astype(np.int32) if blobs else np.zeros(0, np.int32)
         lengths = np.fromiter((len(b) // 4 for b in blobs), dtype=np.int64, count=len(blobs))
         return Lexicon([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows],
                        flat, lengths, vocabulary)

@@ -18,6 +18,7 @@ from index.errors import ConfigError, EmptyIndexError
 from index.filters import date_number, parse_filters
 from index.lexical import tokenize
 from index.loading import DEFAULT_MAX_BYTES, RawFile, Skip, discover, read
+from index.locking import exclusive
 from index.manifest import DocRow, Manifest
 from index.paths import chroma_server_from_env, resolve_index_dir
 from index.query import QueryHints
@@ -157,6 +158,11 @@ class Index:
             encoding: decode files with this codec instead of requiring UTF-8.
             progress: show a progress bar on stderr.
         """
+        with exclusive(self.dir / "ingest.lock", f"the index at {self.dir}"):
+            return self._ingest(paths, prune=prune, max_bytes=max_bytes, encoding=encoding, progress=progress)
+
+    def _ingest(self, paths: Iterable[str | os.PathLike[str]], *, prune: bool, max_bytes: int,
+                encoding: str | None, progress: bool) -> IngestReport:
         from tqdm import tqdm
 
         report = IngestReport()

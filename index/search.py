@@ -206,10 +206,10 @@ class Searcher:
         out = list(pool.values())
         positions = [corpus.position.get(c.id) for c in out]
         if self.config.lexical_scope == "pool":
-            lexical = corpus.lexical
-            docs = [lexical.token_ids(pos) if pos is not None else lexical.vocabulary.lookup(tokenize(c.text))
+            lexical, newer = corpus.lexical, dict[str, int]()  # words of passages added since the corpus was built
+            docs = [lexical.token_ids(pos) if pos is not None else lexical.vocabulary.lookup(tokenize(c.text), newer)
                     for c, pos in zip(out, positions, strict=True)]
-            for c, score in zip(out, lexical.pool_scores(query, docs), strict=True):
+            for c, score in zip(out, lexical.pool_scores(query, docs, newer), strict=True):
                 c.lexical = float(score)
         else:
             for c, pos in zip(out, positions, strict=True):

@@ -13,11 +13,13 @@ from index.errors import (
     BackendUnavailableError,
     ConfigError,
     EmptyIndexError,
+    IndexBusyError,
     IndexMismatchError,
     IndexStateError,
     MissingExtraError,
     MissingKeyError,
     RagError,
+    StoreUnavailableError,
 )
 from index.pipeline import IndexInfo
 from index.types import Hit, IngestReport
@@ -36,6 +38,7 @@ __all__ = [
     "Conversation",
     "EmptyIndexError",
     "Hit",
+    "IndexBusyError",
     "IndexInfo",
     "IndexMismatchError",
     "IndexStateError",
@@ -43,6 +46,7 @@ __all__ = [
     "MissingExtraError",
     "MissingKeyError",
     "RagError",
+    "StoreUnavailableError",
     "ask",
     "ask_stream",
     "get_backend",

@@ -73,10 +73,11 @@ class OpenAIBackend(ChatBackend):
         if not re.match(r"^https?://[^\s/?#]+", base_url.strip()):
             raise ConfigError(f"The openai backend needs an http(s) URL such as http://127.0.0.1:8080/v1, "
                               f"not {_without_credentials(base_url.strip())[:100]!r}")
-        # a user:password@ in the URL is sent as HTTP basic auth, never left in the URL (httpx logs request URLs)
-        self.base_url = _without_credentials(base_url.strip().rstrip("/"))
-        self.shown_url = self.base_url  # what messages show
-        self.url_login = Secret(_credentials(base_url.strip()))
+        # a user:password@ in the URL is sent as HTTP basic auth (in place of the API key), never left in the
+        # URL: httpx logs request URLs
+        url, login = _split_login(base_url.strip().rstrip("/"))
+        self.base_url = self.shown_url = url  # shown_url: what messages show
+        self.url_login = Secret("\n".join(login) if login else None)
         self.model = model
         self.api_key_env = api_key_env or None
         self.timeout = timeout
@@ -111,7 +112,7 @@ class OpenAIBackend(ChatBackend):
         login = self.url_login.get()
         return httpx.Client(timeout=httpx.Timeout(self.timeout, connect=5.0),
                             transport=httpx.HTTPTransport(retries=self.retries),
-                            auth=httpx.BasicAuth(*login.split(":", 1)) if login else None)
+                            auth=httpx.BasicAuth(*login.split("\n", 1)) if login else None)
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -137,15 +138,13 @@ class OpenAIBackend(ChatBackend):
 
     def _check(self, response: Any) -> None:
         if response.status_code in (401, 403):
-            raise BackendError(
-                f"The server at {self.shown_url} refused the API key "
-                f"{'you entered' if self.api_key.get() else f'from ${self.api_key_env}'} "
-                f"(HTTP {response.status_code}); check the key"
-            )
+            what = ("the user:password in the URL" if self.url_login.get() else
+                    "the API key you entered" if self.api_key.get() else f"the API key from ${self.api_key_env}")
+            raise BackendError(f"The server at {self.shown_url} refused {what} (HTTP {response.status_code}); check it")
         if response.status_code >= 400:
-            raise BackendUnavailableError(
-                f"The server at {self.shown_url} answered HTTP {response.status_code}: {_redacted(response)[:300]}"
-            )
+            password = (self.url_login.get() or "").partition("\n")[2]
+            raise BackendUnavailableError(f"The server at {self.shown_url} answered HTTP {response.status_code}: "
+                                          f"{_redacted(response, (password,))[:300]}")
 
     def _wait(self, response: Any, attempt: int) -> bool:
         """Whether to try again after ``response`` (sleeping first); False once retries are used up."""
@@ -216,27 +215,35 @@ def _retry_after(value: str) -> float | None:
     return seconds if math.isfinite(seconds) else None
 
 
-def _without_credentials(url: str) -> str:
-    """``url`` with any ``user:password@`` removed (with or without its ``scheme://``), for messages."""
-    return re.sub(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)?[^/@]*@", r"\1", url)
+def _split_login(url: str) -> tuple[str, tuple[str, str] | None]:
+    """``url`` without its ``user:password@`` (with or without ``scheme://``), and that login percent-decoded.
 
-
-def _credentials(url: str) -> str | None:
-    """The ``user:password`` of ``url`` (percent-decoded), or None."""
+    The login ends at the last ``@`` before the path, query or fragment, as in RFC 3986 (and httpx), so an
+    unencoded ``@`` in a password stays in the password and an ``@`` in a query string is not a login.
+    """
     from urllib.parse import unquote
 
-    found = re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://([^/@]*)@", url)
+    found = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)?([^/?#]*)(.*)$", url, re.DOTALL)
     if not found:
-        return None
-    user, _, password = found.group(1).partition(":")
-    return f"{unquote(user)}:{unquote(password)}"
+        return url, None
+    scheme, authority, rest = found.groups()
+    userinfo, at, host = authority.rpartition("@")
+    if not at:
+        return url, None
+    user, _, password = userinfo.partition(":")
+    return f"{scheme or ''}{host}{rest}", ((unquote(user), unquote(password)) if user or password else None)
 
 
-def _redacted(response: Any) -> str:
+def _without_credentials(url: str) -> str:
+    """``url`` with any ``user:password@`` removed, for messages and requests."""
+    return _split_login(url)[0]
+
+
+def _redacted(response: Any, secrets: tuple[str, ...] = ()) -> str:
     """The reply's text with the credentials the request carried blanked out (a server may echo them)."""
     text = str(response.text)
     sent = response.request.headers.get("authorization", "")
-    for secret in (sent, sent.partition(" ")[2]):
+    for secret in (sent, sent.partition(" ")[2], *secrets):
         if secret.strip():
             text = text.replace(secret, "***")
     return text

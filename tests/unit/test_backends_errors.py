@@ -167,3 +167,19 @@ def test_a_reply_that_is_not_json_is_a_clear_error() -> None:
     finally:
         thread.join(timeout=10)
         server.server_close()
+
+
+@pytest.mark.parametrize(("url", "request_url", "login"), [
+    ("http://user:p@ss@127.0.0.1:9/v1", "http://127.0.0.1:9/v1", ("user", "p@ss")),  # '@' in the password
+    ("http://u%3Ax:p%40w@127.0.0.1:9/v1", "http://127.0.0.1:9/v1", ("u:x", "p@w")),  # percent-encoded
+    ("http://127.0.0.1:9/v1?x=me@example.com", "http://127.0.0.1:9/v1?x=me@example.com", None),  # not a login
+    ("http://@127.0.0.1:9/v1", "http://127.0.0.1:9/v1", None),  # an empty login is no login
+    ("http://127.0.0.1:9/v1", "http://127.0.0.1:9/v1", None),
+])
+def test_a_login_in_the_url_is_split_off_where_rfc_3986_says(url: str, request_url: str, login: tuple | None) -> None:
+    from rag.backends.openai import _split_login
+
+    assert _split_login(url) == (request_url, login)
+    backend = OpenAIBackend(url, api_key_env="", retries=0)
+    assert backend.base_url == request_url
+    assert backend.url_login.get() == ("\n".join(login) if login else None)

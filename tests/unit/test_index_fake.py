@@ -159,3 +159,28 @@ def test_an_index_from_before_bm25_tokens_were_kept_gets_them(tmp_path: Path, ar
         assert [[h.chunk_id for h in again.search(q, k=5)] for q in questions] == before
     finally:
         again.close()
+
+
+def test_a_second_ingest_into_the_same_index_waits_its_turn(tmp_path: Path, articles: Path) -> None:
+    """While one ingest holds the index (here: another process holding its lock), a second is refused with a
+    clear error and changes nothing; once the first is done, the second runs."""
+    import subprocess
+    import sys
+
+    from index.errors import IndexBusyError
+
+    idx = Index(tmp_path / "idx", embedder=FakeHashEmbedder())
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, sys, time; f = open(sys.argv[1], 'a+'); "
+         "fcntl.flock(f.fileno(), fcntl.LOCK_EX); f.write('4242'); f.flush(); print('held', flush=True); "
+         "time.sleep(60)", str(tmp_path / "idx" / "ingest.lock")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(IndexBusyError, match="process 4242"):
+            idx.ingest([articles])
+        assert idx.is_empty()
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+    assert len(idx.ingest([articles]).added) == 5
+    idx.close()

@@ -5,9 +5,9 @@ import rag
 
 EXPECTED = {
     "Answer", "Backend", "BackendError", "BackendUnavailableError", "Citation", "ConfigError", "Conversation",
-    "EmptyIndexError", "Hit", "IndexInfo", "IndexMismatchError", "IndexStateError", "IngestReport",
-    "MissingExtraError", "MissingKeyError", "RagError", "ask", "ask_stream", "get_backend", "info", "ingest",
-    "sample_articles", "search",
+    "EmptyIndexError", "Hit", "IndexBusyError", "IndexInfo", "IndexMismatchError", "IndexStateError", "IngestReport",
+    "MissingExtraError", "MissingKeyError", "RagError", "StoreUnavailableError", "ask", "ask_stream", "get_backend",
+    "info", "ingest", "sample_articles", "search",
 }
 
 

@@ -155,3 +155,12 @@ def test_sources_count_counts_articles() -> None:
     copy = Passage(text="t", doc_id="b", start=0, end=1)
     hit = Hit(text="t", doc_id="a", start=0, end=1, score=1.0, also_in=(copy, copy))
     assert hit.sources_count == 2 and Hit(text="t", doc_id="a", start=0, end=1, score=1.0).sources_count == 1
+
+
+def test_pool_bm25_counts_words_of_passages_newer_than_the_index() -> None:
+    """A passage added after the BM25 index was built (not in its vocabulary) still scores on the query's new word."""
+    lex = LexicalIndex.from_texts(["NATO ministers met in Brussels", "NATO allies met"])
+    newer: dict[str, int] = {}
+    fresh = lex.vocabulary.lookup(tokenize("Zelensky met NATO ministers in Kyiv"), newer)
+    scores = lex.pool_scores("What did Zelensky tell NATO?", [lex.token_ids(0), fresh], newer)
+    assert scores[1] > scores[0] > 0
