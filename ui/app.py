@@ -184,9 +184,14 @@ def build(index_dir: Any = None, *, backend: str = "extractive", k: int = 5, see
         stored = uploads.store(list(files), data_dir / "uploads")
         lines = []
         if stored.paths:
-            report = rag.ingest(stored.paths, index_dir=index_dir, progress=True)
-            lines.append(f"**{report.summary()}**")
-            lines += [f"- skipped {render.plain(Path(p).name)}: {render.plain(why)}" for p, why in report.skipped]
+            try:  # the whole uploads folder: files a busy index refused earlier are added now (the rest are unchanged)
+                report = rag.ingest([data_dir / "uploads"], index_dir=index_dir, progress=True)
+            except RagError as exc:  # e.g. another ingest is writing (IndexBusyError): the files stay stored
+                lines.append(f"**Not added yet:** {render.plain(str(exc))} Your files are kept and are added with "
+                             "the next upload.")
+            else:
+                lines.append(f"**{report.summary()}**")
+                lines += [f"- skipped {render.plain(Path(p).name)}: {render.plain(why)}" for p, why in report.skipped]
         lines += [f"- skipped {render.plain(name)}: {render.plain(why)}" for name, why in stored.skipped]
         outlets_now = rag.info(index_dir).sources
         return "\n".join(lines) or "Nothing was added.", stats_markdown(index_dir), gr.update(choices=outlets_now)

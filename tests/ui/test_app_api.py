@@ -87,3 +87,32 @@ def test_parallel_users_each_get_their_own_answer(running_app: RunningApp) -> No
         assert (got["refused"], got["text"]) == (want["refused"], want["text"]), question
         assert [(c["doc_id"], c["start"], c["end"]) for c in got["citations"]] == \
             [(c["doc_id"], c["start"], c["end"]) for c in want["citations"]]
+
+
+def test_an_upload_while_another_ingest_writes_is_kept_and_added_later(client, running_app: RunningApp,
+                                                                     tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from gradio_client import handle_file
+
+    first, second = tmp_path / "Quay notes.md", tmp_path / "Quay notes 2.md"
+    first.write_text("---\ntitle: Quay repaired\nsource: Port Gazette\n---\n\nWorkers repaired the north quay of "
+                     "Eastport in eleven days, the harbour master said on Monday.\n", encoding="utf-8")
+    second.write_text("---\ntitle: Ferry timetable\nsource: Port Gazette\n---\n\nThe Westholm ferry will sail "
+                      "four times a day from April, the operator announced.\n", encoding="utf-8")
+    holder = subprocess.Popen(  # another process holding the index's ingest lock, as a running `rag ingest` does
+        [sys.executable, "-c", "import fcntl, sys, time; f = open(sys.argv[1], 'a+'); "
+         "fcntl.flock(f.fileno(), fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)",
+         str(running_app.index_dir / "ingest.lock")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        summary, _stats, _outlets = client.predict([handle_file(str(first))], api_name="/add_articles")
+        assert "Not added yet" in summary and "Another ingest" in summary, summary
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+    summary, _stats, _outlets = client.predict([handle_file(str(second))], api_name="/add_articles")
+    assert "2 added" in summary, summary
+    got = client.predict("How many days did the repair of the north quay of Eastport take?", api_name="/ask")
+    assert not got["refused"] and "eleven" in got["text"]
