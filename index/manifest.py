@@ -69,7 +69,7 @@ class Manifest:
         if "stamp" not in columns:  # older manifests: add the column; their files are re-read once
             self._db.execute("ALTER TABLE files ADD COLUMN stamp TEXT")
         self._vocab: dict[str, int] = {}
-        if self.get_meta("lexicon") is None and not self._query("SELECT 1 FROM docs LIMIT 1"):
+        if self.get_meta("lexicon") is None and not self.has_docs():
             self.set_meta("lexicon", "1")  # a new manifest records chunk tokens from the start (see has_lexicon)
 
     def close(self) -> None:
@@ -168,10 +168,12 @@ class Manifest:
     def sources(self) -> list[str]:
         return [str(r[0]) for r in self._query("SELECT DISTINCT source FROM docs WHERE source IS NOT NULL ORDER BY 1")]
 
-    def stamp(self, path: str) -> str | None:
-        """The file's size and modification time when it was last ingested (see ``put``)."""
-        rows = self._query("SELECT stamp FROM files WHERE path = ?", (path,))
-        return str(rows[0][0]) if rows and rows[0][0] else None
+    def signature_if_stamped(self, path: str, stamp: str) -> str | None:
+        """The chunk signature of the document behind ``path`` if the file was last ingested with this ``stamp``
+        (size and modification time, see ``put``); None if its stamp differs or it is not recorded."""
+        rows = self._query("SELECT d.chunk_sig FROM files f JOIN docs d ON d.doc_id = f.doc_id "
+                           "WHERE f.path = ? AND f.stamp = ?", (path, stamp))
+        return str(rows[0][0]) if rows else None
 
     def set_stamp(self, path: str, stamp: str) -> None:
         """Update the stamp of an unchanged file (nothing a reader sees changes, so no new generation)."""

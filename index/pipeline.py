@@ -27,7 +27,7 @@ from index.search import SearchConfig, Searcher
 from index.store import ChromaServer, ChromaStore
 from index.types import Article, Chunk, Hit, IngestReport
 
-CLEANER_VERSION = "clean-v2"
+CLEANER_VERSION = "clean-v2"  # v2: front matter, URLs, dateparser dates
 EMBED_BATCH = 256  # chunks embedded together across files: the model is ~2x faster on full batches
 
 
@@ -51,7 +51,7 @@ def _stamp(path: Path) -> str | None:
         st = path.stat()
     except OSError:
         return None
-    return f"{st.st_size}:{st.st_mtime_ns}"  # v2: front matter, URLs, dateparser dates
+    return f"{st.st_size}:{st.st_mtime_ns}"
 
 
 def prepare(raw: RawFile) -> Article | Skip:
@@ -225,12 +225,9 @@ class Index:
         the same text is still waiting to be written, or None when the file is done with (unchanged, skipped)."""
         key = str(path)
         stamp = _stamp(path)
-        if stamp and stamp == self.manifest.stamp(key):  # same size and mtime as when ingested: not re-read
-            doc = self.manifest.doc_for_path(key)
-            row = self.manifest.doc(doc) if doc else None
-            if row and row.chunk_sig == self.signature:
-                report.unchanged.append(key)
-                return None
+        if stamp and self.manifest.signature_if_stamped(key, stamp) == self.signature:  # same size and mtime
+            report.unchanged.append(key)  # as when ingested with these settings: not read again
+            return None
         raw = read(path, max_bytes=max_bytes, encoding=encoding)
         try:
             article = raw if isinstance(raw, Skip) else prepare(raw)
