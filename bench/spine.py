@@ -41,7 +41,7 @@ def main() -> None:
     from index import Index, sample_dir
     from rag.api import answer_from
     from rag.backends import get_backend
-    from rag.backends.llama_cpp import bundled_model_path, local_server
+    from rag.backends.llama_cpp import local_server
 
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}")
@@ -74,9 +74,8 @@ def main() -> None:
     backends: list[tuple[str, dict, list[str]]] = [("extractive", {}, QUESTIONS)]
     with ExitStack() as stack:
         try:
-            model = bundled_model_path()
-            backends.append(("llama-cpp", {"model_path": model}, QUESTIONS[:args.llm_questions]))
-            base = stack.enter_context(local_server(model))
+            backends.append(("llama-cpp", {"model": "smollm2"}, QUESTIONS[:args.llm_questions]))
+            base = stack.enter_context(local_server("smollm2"))
             backends.append(("openai", {"base_url": base, "model": "smollm2", "api_key_env": ""},
                              QUESTIONS[:args.llm_questions]))
         except Exception as exc:  # the [local-llm] extra may be missing

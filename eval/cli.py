@@ -30,11 +30,13 @@ def add_parser(sub: Any) -> None:
 
     r = esub.add_parser("run", help="answer a question set and write a scored run folder")
     r.add_argument("dataset", nargs="?", default=str(QUESTIONS), help=f"questions JSONL (default: {QUESTIONS.name})")
-    r.add_argument("--backend", help="extractive, llama-cpp or openai (default: $RAG_BACKEND, else extractive)")
+    r.add_argument("--backend", help="llama-cpp, extractive or openai "
+                                     "(default: $RAG_BACKEND, else llama-cpp when installed)")
     r.add_argument("-k", "--k", type=int, default=5, help="passages retrieved per question (default 5)")
     r.add_argument("--judge", default="offline", choices=["offline", "lexical", "llm"],
                    help="faithfulness judge (default offline)")
-    r.add_argument("--articles", help="folder of the articles the questions are about (default: bundled samples)")
+    r.add_argument("--articles", help="folder of the articles the questions are about (default: bundled samples; "
+                                      "'reuters': the Reuters-21578 stories of eval/reuters.py)")
     r.add_argument("--out", help="run folder (default: eval-runs/<time>-<backend>)")
     r.add_argument("--index", help="index folder for the run (default: a cache folder per article folder, "
                                    "never your own index)")

@@ -22,6 +22,7 @@ from index import Index, sample_dir
 from rag.api import answer_from, open_index, resolve_backend
 from rag.backends import Backend
 from rag.judges import Judge, cited_sentences, get_judge, strip_markers
+from rag.prompt import is_refusal
 
 RETRIEVAL_KS = (1, 3, 5, 10)
 
@@ -50,16 +51,21 @@ def run(
         backend: an answer backend or its name (default: ``RAG_BACKEND``, else extractive).
         k: passages retrieved per question.
         judge: the faithfulness judge or its name (named in every report).
-        articles: the articles the questions are about (default: the bundled samples).
+        articles: the articles the questions are about (default: the bundled samples; ``"reuters"``: the
+            Reuters-21578 stories of ``eval.reuters``, read from ../shared/corpora).
         index_dir: where to index them (default: a per-folder cache, not the user's index).
         out_dir: the run folder (default: ``eval-runs/<time>-<backend>``).
     """
     from tqdm import tqdm
 
     questions = load_questions(dataset)
+    if str(articles) == "reuters":
+        from eval.reuters import write_articles
+
+        articles = write_articles()
     articles = Path(articles) if articles else sample_dir()
     idx = open_index(index_dir or default_index_dir(articles))
-    report = idx.ingest([articles])
+    report = idx.ingest([articles], progress=progress)
     llm = resolve_backend(backend)
     if isinstance(judge, str):  # the offline judge shares the index's already-loaded MiniLM
         judge = get_judge(judge, embedder=idx.embedder) if judge == "offline" else get_judge(judge)
@@ -102,7 +108,9 @@ def score_question(idx: Index, q: Question, golds: list[GoldSpan], llm: Backend,
     text = strip_markers(answer.text)
     row: dict[str, Any] = {
         "id": q.id, "question": q.question, "kind": q.kind, "answerable": q.answerable, "gold_answer": q.answer,
-        "answer": answer.text, "refused": answer.refused, "latency_s": round(latency, 3),
+        "answer": answer.text, "reply": answer.reply, "refused": answer.refused,
+        "refusal_reason": answer.refusal_reason,
+        "latency_s": round(latency, 3),
         "retrieved": [{"article": Path(h.path or "").stem, "start": h.start, "end": h.end,
                        "score": round(h.score, 4), "also_in": [Path(p.path or "").stem for p in h.also_in], "gold": ok}
                       for h, ok in zip(hits, found, strict=True)],
@@ -118,6 +126,9 @@ def score_question(idx: Index, q: Question, golds: list[GoldSpan], llm: Backend,
     if q.answerable:
         row["match"] = 0.0 if answer.refused else float(metrics.answer_match(text, q.answers))
         row["f1"] = 0.0 if answer.refused else metrics.token_f1(text, q.answers)
+        draft = strip_markers(answer.reply)  # before verification: what the backend itself got right
+        row["match_unverified"] = float(bool(draft) and not is_refusal(draft)
+                                        and metrics.answer_match(draft, q.answers))
     row["refusal_correct"] = answer.refused != q.answerable
     row.update(_judge_answer(answer, judge))
     return row
@@ -156,6 +167,7 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
         out["gold_articles_found@k"] = metrics.mean([r["gold_articles_found"] for r in answerable])
         out["answer_match"] = metrics.mean([r.get("match") for r in answerable])
         out["token_f1"] = metrics.mean([r.get("f1") for r in answerable])
+        out["answer_match_unverified"] = metrics.mean([r.get("match_unverified") for r in answerable])
         out["refusal_accuracy"] = refusal.accuracy if rs else None
         out["refused_unanswerable"] = refusal.refused_unanswerable if refusal.n_unanswerable else None
         out["refused_answerable"] = refusal.refused_answerable if refusal.n_answerable else None

@@ -12,6 +12,7 @@ Each message says what happened and what to do next.
     │   └── StoreUnavailableError the Chroma server cannot be reached (names host and port)
     └── BackendError              the answer backend failed
         ├── MissingKeyError       the API key's environment variable is not set
+        ├── BackendBusyError      the shared local model stayed busy with other questions past the wait limit
         └── BackendUnavailableError  the server cannot be reached / answered with an error (names the URL)
 
 This module lives in ``index`` (the bottom layer) so that ``index`` and ``rag`` share one
@@ -69,6 +70,10 @@ class BackendError(RagError):
 
 class MissingKeyError(BackendError):
     """The environment variable that should hold the API key is not set."""
+
+
+class BackendBusyError(BackendError):
+    """The one shared local model answered other questions for longer than the wait limit allows."""
 
 
 class BackendUnavailableError(BackendError):

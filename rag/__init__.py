@@ -9,6 +9,7 @@
 """
 
 from index.errors import (
+    BackendBusyError,
     BackendError,
     BackendUnavailableError,
     ConfigError,
@@ -31,6 +32,7 @@ from rag.types import Answer, Citation
 __all__ = [
     "Answer",
     "Backend",
+    "BackendBusyError",
     "BackendError",
     "BackendUnavailableError",
     "Citation",

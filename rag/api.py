@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -14,7 +15,7 @@ from index.pipeline import IndexInfo
 from index.rerank import Reranker
 from index.types import Hit
 from rag.answerability import unanswered
-from rag.backends import DEFAULT_BACKEND, Backend, get_backend
+from rag.backends import Backend, default_backend_name, get_backend
 from rag.citations import parse_citations
 from rag.judges import Judge, get_judge
 from rag.prompt import REFUSAL, is_refusal
@@ -23,6 +24,8 @@ from rag.verify import Dropped
 from rag.verify import verify as verify_reply
 
 PathLike = str | os.PathLike[str]
+log = logging.getLogger("rag")
+_noted: set[str] = set()
 _open: dict[Path, Index] = {}
 _open_lock = threading.Lock()
 
@@ -95,10 +98,19 @@ def search(
 
 
 def resolve_backend(llm: Backend | str | None) -> Backend:
-    """A backend instance from an instance, a registry name (options from ``RAG_*`` settings) or None."""
+    """A backend instance from an instance, a registry name (options from ``RAG_*`` settings) or None.
+
+    None means the default: ``llama-cpp`` with the bundled model, or ``extractive`` when llama.cpp or the model
+    packages are not installed (logged once, with the install command).
+    """
     if isinstance(llm, Backend):
         return llm
-    name = llm or DEFAULT_BACKEND
+    name = llm
+    if not name:
+        name, note = default_backend_name()
+        if note and note not in _noted:
+            _noted.add(note)
+            log.warning(note)
     if name in ("llama-cpp", "openai"):
         from rag.settings import Settings
 
@@ -115,7 +127,8 @@ def ask(
     Args:
         question: the question, in plain language.
         k: passages retrieved and shown to the backend.
-        llm: a ``Backend``, or a name: ``extractive`` (default), ``llama-cpp``, ``openai``.
+        llm: a ``Backend``, or a name: ``llama-cpp`` (the default: the bundled Qwen2.5 1.5B), ``extractive``
+            (quotes, no model; the default when llama.cpp is not installed), ``openai``.
         index_dir: the index folder.
         filters: as for ``search``.
         verify: check every sentence against the passages it cites (offline judge) and drop what
@@ -186,9 +199,12 @@ def answer_stream(
         backend.use_embedder(idx.embedder)
     judge = verify if isinstance(verify, Judge) else default_judge(idx) if verify else None
 
+    reply = ""
+
     def refusal(text: str, dropped: list[Dropped] | None = None, why: str = "") -> Answer:
         return Answer(text=text, citations=[], refused=True, question=question, backend=backend.name, passages=hits,
-                      dropped=dropped or [], verified_by=judge.describe() if judge else "", refusal_reason=why)
+                      dropped=dropped or [], verified_by=judge.describe() if judge else "", refusal_reason=why,
+                      reply=reply)
 
     if not hits:
         yield refusal(f"{REFUSAL} No passage matches the filters.", why="no passage matches the filters")
@@ -221,4 +237,4 @@ def answer_stream(
                      for c in citations]
     yield Answer(text=text, citations=citations, refused=False, question=question, backend=backend.name,
                  passages=hits, dropped_markers=bad_markers, dropped=checked.dropped if checked else [],
-                 verified_by=judge.describe() if judge else "")
+                 verified_by=judge.describe() if judge else "", reply=reply)

@@ -42,10 +42,10 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer a question with numbered sources")
     ask.add_argument("question")
     retrieval_flags(ask)
-    ask.add_argument("--backend", help="extractive (default), llama-cpp or openai ($RAG_BACKEND)")
-    ask.add_argument("--model-path", help="GGUF file for llama-cpp ($RAG_MODEL_PATH; default: bundled SmolLM2)")
+    ask.add_argument("--backend", help="llama-cpp (default), extractive or openai ($RAG_BACKEND)")
+    ask.add_argument("--model", help="llama-cpp: qwen2.5-1.5b (default), qwen2.5-0.5b, smollm2 or a GGUF path "
+                     "($RAG_MODEL); openai: the model name on the server ($RAG_OPENAI_MODEL)")
     ask.add_argument("--base-url", help="OpenAI-compatible server URL ($RAG_OPENAI_BASE_URL)")
-    ask.add_argument("--model", help="model name on that server ($RAG_OPENAI_MODEL)")
     ask.add_argument("--api-key-env", help="variable holding the API key ($RAG_OPENAI_API_KEY_ENV; '' for none)")
     ask.add_argument("--mark-unsupported", action="store_true",
                      help="keep sentences the passages do not support, marked [unsupported] (default: remove them)")
@@ -125,8 +125,14 @@ def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
     from rag.types import Answer
 
     name = args.backend or settings.backend
-    cli = {"model_path": args.model_path, "openai_base_url": args.base_url, "openai_model": args.model,
-           "openai_api_key_env": args.api_key_env}
+    if not name:
+        from rag.backends import default_backend_name
+
+        name, note = default_backend_name()
+        if note:
+            print(f"({note})", file=sys.stderr)
+    model_key = "openai_model" if name == "openai" else "model"
+    cli = {model_key: args.model, "openai_base_url": args.base_url, "openai_api_key_env": args.api_key_env}
     settings = settings.model_copy(update={k: v for k, v in cli.items() if v is not None})
     backend = get_backend(name, **settings.backend_options(name))
     idx = open_index(settings.index_dir, reranker=settings.build_reranker())
@@ -239,19 +245,27 @@ def cmd_info(args: argparse.Namespace, settings: Any) -> int:
     cfg = idx.searcher.config
     print(f"search:     hybrid (dense {cfg.dense_weight:g} + BM25 {1 - cfg.dense_weight:g}, MMR {cfg.mmr_lambda:g}), "
           f"reranker {settings.reranker}")
-    model = f" ({_model_line(settings)})" if settings.backend != "extractive" else ""
-    print(f"backend:    {settings.backend}{model}")
+    from rag.backends import default_backend_name
+
+    name, note = (settings.backend, "") if settings.backend else default_backend_name()
+    model = f" ({_model_line(settings, name)})" if name != "extractive" else ""
+    print(f"backend:    {name}{model}")
+    if note:
+        print(f"            ({note})")
     if info.documents == 0:
         print("\nThe index is empty. Add articles with: rag ingest PATH...  (or: rag ingest --sample)")
     return 0
 
 
-def _model_line(settings: Any) -> str:
-    if settings.backend == "openai":
+def _model_line(settings: Any, name: str) -> str:
+    if name == "openai":
         from rag.backends.openai import _without_credentials
 
         return f"{settings.openai_model} at {_without_credentials(settings.openai_base_url or '(no URL set)')}"
-    return str(settings.model_path or "bundled SmolLM2-135M-Instruct")
+    from rag.backends.gguf import MODELS
+
+    known = MODELS.get(settings.model)
+    return f"{known.name}: {known.title}, bundled" if known else str(settings.model)
 
 
 COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "search": cmd_search, "info": cmd_info}

@@ -1,8 +1,8 @@
 """Hostile text inside articles ("ignore previous instructions and ...") is data, never a command.
 
 Three layers, each simple enough to check:
-1. The prompt delimits every passage (``<passage>`` ... ``</passage>``) and says passage text is quoted
-   data; ``fence`` removes look-alike tags from article text so a passage cannot close its own fence.
+1. The prompt fences the passages (``<passages>`` ... ``</passages>``) and says passage text is quoted
+   data; ``fence`` removes look-alike tags from article text so a passage cannot close the fence.
 2. ``instruction_spans`` finds sentences that address the model rather than report news (commands to
    ignore instructions, to reply or say something, role changes, talk of prompts). Verification
    (``rag.verify``) blanks them before judging, so a claim that only an injected instruction "supports"
@@ -26,7 +26,7 @@ _INSTRUCTION = re.compile(
     r"|\b(assistant|ai|chatbot|language model|llm)\s*[:,]\s*(ignore|reply|respond|say|answer)\b",
     re.IGNORECASE,
 )
-_FENCE = re.compile(r"</?\s*passage\s*>", re.IGNORECASE)
+_FENCE = re.compile(r"</?\s*passages?\s*>", re.IGNORECASE)
 
 
 def fence(text: str) -> str:

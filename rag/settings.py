@@ -19,10 +19,13 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RAG_", extra="forbid")
 
     index_dir: Path | None = Field(None, description="where the index lives (default: per-user data folder)")
-    backend: str = Field("extractive", description="answer backend: extractive, llama-cpp or openai")
+    backend: str | None = Field(None, description="answer backend: llama-cpp (default when installed), extractive "
+                                                  "(the fallback without llama.cpp) or openai")
     k: int = Field(5, ge=1, le=50, description="passages retrieved per question")
     max_file_mb: float = Field(10.0, gt=0, description="files larger than this are skipped")
-    model_path: Path | None = Field(None, description="GGUF file for llama-cpp (default: bundled SmolLM2)")
+    model: str = Field("qwen2.5-1.5b",
+                       description="llama-cpp model: qwen2.5-1.5b, qwen2.5-0.5b, smollm2 or a GGUF path")
+    model_wait: float = Field(120.0, gt=0, description="seconds a question waits for the shared local model")
     openai_base_url: str | None = Field(None, repr=False,  # may hold user:password@, so never in repr()
                                         description="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
     openai_model: str = Field("default", description="model name to ask the server for")
@@ -44,7 +47,7 @@ class Settings(BaseSettings):
     def backend_options(self, name: str) -> dict[str, Any]:
         """Constructor arguments for the backend registered as ``name``."""
         if name == "llama-cpp":
-            return {"model_path": self.model_path}
+            return {"model": self.model, "wait": self.model_wait}
         if name == "openai":
             return {"base_url": self.openai_base_url, "model": self.openai_model,
                     "api_key_env": self.openai_api_key_env, "timeout": self.openai_timeout,

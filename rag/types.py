@@ -42,7 +42,7 @@ class Answer:
     ``dropped`` lists the sentences verification removed (or marked) and why; ``verified_by``
     names the judge that checked every sentence ("" when verification was off). ``refusal_reason``
     says why a refusal was given (e.g. "the question asks 'how many troops', and no supported sentence
-    gives that number"; see ``rag.answerability``).
+    gives that number"; see ``rag.answerability``). ``reply`` is what the backend wrote before verification.
     """
 
     text: str
@@ -55,3 +55,4 @@ class Answer:
     dropped: list[Dropped] = field(default_factory=list)
     verified_by: str = ""
     refusal_reason: str = ""
+    reply: str = ""  # what the backend wrote, before verification (the streamed text)

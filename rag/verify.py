@@ -4,8 +4,10 @@ After a backend writes its reply (and ``rag.citations`` has parsed its [n] marke
 judged (by default with the offline judge of ``rag.judges``) against the passages it cites:
 
 - supported: kept; each citation that supports it gets the exact span (``Citation.quote``);
-- cited but not supported by its citations: removed (``mode="remove"``, the default) or kept and
-  marked ``[unsupported]`` (``mode="mark"``); either way it is listed in ``Answer.dropped`` with why;
+- cited but not supported by its citations: if another retrieved passage supports it on its own, it is cited
+  to that passage instead (small models often write the wrong number); else removed (``mode="remove"``, the
+  default) or kept and marked ``[unsupported]`` (``mode="mark"``); either way it is listed in ``Answer.dropped``
+  with why;
 - not cited: if a retrieved passage supports it, that citation is added; else as above.
 
 If no supported sentence is left, the answer becomes a refusal that shows the closest passages.
@@ -85,6 +87,10 @@ def verify(text: str, passages: Sequence[Hit], judge: Judge, *, mode: str = "rem
         if valid:
             supporting = _supporters(judge, claim, valid, passages)
             reason = "" if supporting else _reason(judge.judge(claim, [passages[n - 1].text for n in valid]))
+            others = [n for n in range(1, len(passages) + 1) if n not in valid]
+            if not supporting and others:  # a wrong number ("[2]" for what passage 1 says): cite the one that says it
+                supporting = _supporters(judge, claim, others, passages, first_only=True)
+                valid = [n for n, _ in supporting] or valid
         else:
             whole = judge.judge(claim, [h.text for h in passages])
             if whole.supported:

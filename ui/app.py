@@ -21,6 +21,7 @@ from typing import Any
 import rag
 import rag.api
 from rag import Answer, Backend, Conversation, RagError, get_backend
+from rag.backends import default_backend_name
 from rag.settings import Settings
 from ui import feedback, render, uploads
 
@@ -48,7 +49,7 @@ class Session:
     asked: list[str] = field(default_factory=list)
 
 
-def make_backend(name: str, model_path: str = "", base_url: str = "", model: str = "", api_key: str = "",
+def make_backend(name: str, local_model: str = "", base_url: str = "", model: str = "", api_key: str = "",
                  settings: Settings | None = None) -> Backend:
     """A backend from the settings panel's fields; blanks fall back to the ``RAG_*`` settings.
 
@@ -58,7 +59,7 @@ def make_backend(name: str, model_path: str = "", base_url: str = "", model: str
     """
     settings = settings or Settings()
     if name == "llama-cpp":
-        return get_backend("llama-cpp", model_path=model_path.strip() or settings.model_path)
+        return get_backend("llama-cpp", model=local_model.strip() or settings.model, wait=settings.model_wait)
     if name == "openai":
         options = settings.backend_options("openai")
         url = base_url.strip() or options["base_url"]
@@ -67,6 +68,50 @@ def make_backend(name: str, model_path: str = "", base_url: str = "", model: str
                        api_key_env=options["api_key_env"] if own_server and not api_key else None)
         return get_backend("openai", **options)
     return get_backend(name)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """This question waits for the shared local model, with ``ahead`` questions before it."""
+
+    ahead: int
+
+
+def pieces_and_waits(stream: Iterator[Any], poll: float = 0.5) -> Iterator[Any]:
+    """The pieces of an answer stream, with ``Waiting`` items while the question waits in the local model's line.
+
+    The stream runs in a worker thread that reports its place in line (``waiting_notice``), so the page can say
+    "busy, N ahead of you" instead of showing nothing; an error in the stream is raised here.
+    """
+    import contextvars
+    import queue
+    import threading
+
+    from rag.backends.llama_cpp import waiting_notice
+
+    out: queue.Queue[tuple[str, Any]] = queue.Queue()
+
+    def work() -> None:
+        waiting_notice.set(lambda ahead: out.put(("wait", Waiting(ahead))))
+        try:
+            for piece in stream:
+                out.put(("piece", piece))
+        except BaseException as exc:  # handed to the page's thread, which shows it
+            out.put(("error", exc))
+        else:
+            out.put(("end", None))
+
+    threading.Thread(target=contextvars.copy_context().run, args=(work,), daemon=True).start()
+    while True:
+        try:
+            kind, item = out.get(timeout=poll)
+        except queue.Empty:
+            continue
+        if kind == "end":
+            return
+        if kind == "error":
+            raise item
+        yield item
 
 
 def answer_as_data(answer: Answer) -> dict[str, Any]:
@@ -104,7 +149,7 @@ def filters_from(outlets: list[str] | None, since: str | None, until: str | None
                               "until": (until or "").strip()}.items() if v}
 
 
-def build(index_dir: Any = None, *, backend: str = "extractive", k: int = 5, seed_samples: bool = True,
+def build(index_dir: Any = None, *, backend: str | None = None, k: int = 5, seed_samples: bool = True,
           backend_changes: bool = True) -> Any:
     """The app, not yet launched. ``seed_samples``: ingest the sample articles if the index is empty.
     ``backend_changes``: let users pick another backend, URL or model file (off when the app is shared on
@@ -120,7 +165,7 @@ def build(index_dir: Any = None, *, backend: str = "extractive", k: int = 5, see
     data_dir = Path(rag.info(index_dir).index_dir)
     if seed_samples and rag.info(index_dir).documents == 0:
         rag.ingest([rag.sample_articles()], index_dir=index_dir)
-    default_backend = backend
+    default_backend = backend or default_backend_name()[0]  # llama-cpp, or extractive without llama.cpp
 
     def session_backend(state: Session) -> Backend:
         if state.backend is None:  # the default, configured from RAG_* settings like the CLI
@@ -146,8 +191,11 @@ def build(index_dir: Any = None, *, backend: str = "extractive", k: int = 5, see
             chat.filters = filters_from(outlets, since, until) or None
             streamed = ""
             started = time.perf_counter()
-            for piece in chat.ask_stream(message):
-                if isinstance(piece, Answer):
+            for piece in pieces_and_waits(chat.ask_stream(message)):
+                if isinstance(piece, Waiting):
+                    history[-1] = {"role": "assistant", "content": render.waiting_markdown(piece.ahead)}
+                    yield history, gr.update(), state, ""
+                elif isinstance(piece, Answer):
                     state.answers[slot] = piece
                     turn = slot + 1
                     history[-1] = {"role": "assistant", "content": render.answer_markdown(piece, turn)}
@@ -196,12 +244,12 @@ def build(index_dir: Any = None, *, backend: str = "extractive", k: int = 5, see
         outlets_now = rag.info(index_dir).sources
         return "\n".join(lines) or "Nothing was added.", stats_markdown(index_dir), gr.update(choices=outlets_now)
 
-    def apply_settings(state: Session, name: str, model_path: str, base_url: str, model: str,
+    def apply_settings(state: Session, name: str, local_model: str, base_url: str, model: str,
                        api_key: str) -> tuple[Any, ...]:
         if not backend_changes:
             return state, "Backend changes are off while the app is shared on a network.", ""
         try:
-            state.backend = make_backend(name, model_path, base_url, model, api_key)
+            state.backend = make_backend(name, local_model, base_url, model, api_key)
         except RagError as exc:
             return state, f"**Not changed:** {render.plain(str(exc))}", ""
         state.conversation = None  # the next question starts a conversation with the new backend
@@ -245,7 +293,8 @@ def build(index_dir: Any = None, *, backend: str = "extractive", k: int = 5, see
             added = gr.Markdown(elem_id="added")
         with gr.Accordion("Answer backend", open=False):
             name = gr.Radio(list(BACKENDS), value=default_backend, label="Backend", elem_id="backend")
-            model_path = gr.Textbox(label="GGUF file (llama-cpp; empty = bundled SmolLM2)")
+            local_model = gr.Textbox(label="Local model (llama-cpp): qwen2.5-1.5b, qwen2.5-0.5b, smollm2 or a GGUF "
+                                           "file path; empty = RAG_MODEL (default qwen2.5-1.5b)")
             base_url = gr.Textbox(label="Server URL (openai), e.g. http://127.0.0.1:8080/v1")
             model = gr.Textbox(label="Model name (openai)")
             api_key = gr.Textbox(label="API key (openai; optional, never shown again)", type="password")
@@ -264,7 +313,7 @@ def build(index_dir: Any = None, *, backend: str = "extractive", k: int = 5, see
                    api_visibility="private")  # the trash button: a new conversation, and votes map again
         add_button.click(add_files, [files], [added, stats, outlets], api_name="add_articles",
                          concurrency_limit=1)  # one ingest at a time
-        apply_button.click(apply_settings, [state, name, model_path, base_url, model, api_key],
+        apply_button.click(apply_settings, [state, name, local_model, base_url, model, api_key],
                            [state, backend_status, api_key], api_visibility="private")
         gr.api(ask_api, api_name="ask", concurrency_id="answers")
         # statistics and outlets as they are when a page opens (another user may have added articles)
@@ -274,7 +323,7 @@ def build(index_dir: Any = None, *, backend: str = "extractive", k: int = 5, see
     return app
 
 
-def launch(index_dir: Any = None, *, host: str = "127.0.0.1", port: int = 7860, backend: str = "extractive",
+def launch(index_dir: Any = None, *, host: str = "127.0.0.1", port: int = 7860, backend: str | None = None,
            k: int = 5, auth: tuple[str, str] | None = None, block: bool = True) -> Any:
     """Build and start the app on ``host:port`` (127.0.0.1 unless told otherwise); returns the app."""
     settings = Settings()

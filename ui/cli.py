@@ -12,7 +12,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--host", default="127.0.0.1",
                    help="address to bind (default 127.0.0.1; 0.0.0.0 exposes the app to your network)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
-    p.add_argument("--backend", default=None, help="default answer backend (default: RAG_BACKEND, else extractive)")
+    p.add_argument("--backend", default=None, help="default answer backend (default: RAG_BACKEND, else llama-cpp "
+                   "with the bundled model, else extractive)")
 
 
 def main(args: argparse.Namespace, settings: Any) -> int:

@@ -42,6 +42,12 @@ def streaming_markdown(text: str) -> str:
     return f"{_md(text)} ▌\n\n_checking against the passages when it ends…_"
 
 
+def waiting_markdown(ahead: int) -> str:
+    """Shown while a question waits for the shared local model."""
+    return (f"⏳ _The local model is busy: {ahead} question{'s' if ahead != 1 else ''} ahead of you. "
+            "Yours is answered next in line…_")
+
+
 def plain(text: str) -> str:
     """Any text shown in Markdown as exactly that text (an error message, a backend's description)."""
     return _md(text)

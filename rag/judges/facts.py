@@ -24,6 +24,7 @@ _ORDINALS = {
 _SCALES = {
     "hundred": 1e2, "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9,
     "b": 1e9, "trillion": 1e12, "tn": 1e12, "trn": 1e12,
+    "mln": 1e6, "bln": 1e9,  # wire style ("5.93 mln bags"): without them "5.93 million" did not match "5.93 mln"
 }
 _NUM = re.compile(r"^[$€£]?(\d+(?:[.,]\d+)*)(st|nd|rd|th|bn|b|m|mn|k|tn|trn|%)?$", re.I)
 MONTHS = {

@@ -89,7 +89,7 @@ def test_llm_judge_runs_on_the_real_smollm2() -> None:
     measured, not asserted: see the README's judge table)."""
     from rag.judges import get_judge
 
-    judge = get_judge("llm", backend="llama-cpp")
+    judge = get_judge("llm", backend="llama-cpp", model="smollm2")
     assert "SmolLM2" in judge.describe() or "smollm2" in judge.describe().lower()
     v = judge.judge("US troops will not be deployed to Ukraine.",
                     ["He clarified that “there will not be U.S. troops deployed to Ukraine.”"])

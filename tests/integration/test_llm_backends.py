@@ -45,7 +45,7 @@ def check_verified(answer: Answer, idx: Index) -> None:
 
 
 def test_llama_cpp_bundled_smollm2(real_index: Index) -> None:
-    backend = LlamaCppBackend()
+    backend = LlamaCppBackend("smollm2")
     assert backend.model_path.name == "SmolLM2-135M-Instruct.Q4_1.gguf"
     reply = backend.chat([{"role": "user", "content": "Say the word: hello"}])
     assert reply.strip(), "the real model produced text"
@@ -80,7 +80,7 @@ def check_streams(backend, idx: Index) -> None:
 
 
 def test_llama_cpp_streams(real_index: Index) -> None:
-    check_streams(LlamaCppBackend(), real_index)
+    check_streams(LlamaCppBackend("smollm2"), real_index)
 
 
 def test_openai_backend_streams_from_a_real_llama_server(real_index: Index, llama_server: str) -> None:

@@ -29,7 +29,9 @@ def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp
 
     index_dir = tmp_path_factory.mktemp("ui") / "index"
     port = free_port()
-    app = launch(index_dir, port=port, block=False)  # the default host: tests check it is 127.0.0.1 only
+    # the default host (tests check it is 127.0.0.1 only); the extractive backend, because these tests check the
+    # app's plumbing and compare answers across users: the local model's own app test is test_app_local_model.py
+    app = launch(index_dir, port=port, block=False, backend="extractive")
     try:
         yield RunningApp(f"http://127.0.0.1:{port}/", index_dir)
     finally:

@@ -15,8 +15,8 @@ def test_reply_markers_become_citations(fake_index: Index, articles: Path) -> No
     assert [c.number for c in answer.citations] == [1]
     assert answer.citations[0].text == answer.passages[0].text
     assert answer.dropped_markers == [9] and "[9]" not in answer.text
-    sent = llm.calls[0][1]["content"]
-    assert "[1]" in sent and "[3]" in sent and "What did Ruben Brekelmans say?" in sent
+    sent = llm.calls[0][-1]["content"]
+    assert "Passage 1 (" in sent and "Passage 3 (" in sent and "What did Ruben Brekelmans say?" in sent
 
 
 def test_refusal_reply_is_a_refusal(fake_index: Index, articles: Path) -> None:

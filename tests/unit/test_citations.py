@@ -20,11 +20,13 @@ def test_marker_pointing_at_no_passage_is_dropped_and_reported() -> None:
     assert text == "X. Y [1]. Z."
 
 
-def test_prompt_numbers_passages_and_says_how_to_refuse() -> None:
-    system, user = build_messages("Q?", HITS)
+def test_prompt_numbers_passages_and_fences_their_text() -> None:
+    # no "reply X if the passages do not say" clause (it made small models refuse answerable questions):
+    # tests/unit/test_local_model_parts.py checks it is gone; answerability is decided after generation
+    messages = build_messages("Q?", HITS)
+    system, user = messages[0], messages[-1]
     assert "[n]" in user["content"] or "[1]" in system["content"]
-    assert "[1] (Outlet)" in user["content"] and "[3] (Outlet)" in user["content"]
-    assert "The articles don't say." in system["content"]
+    assert "Passage 1 (Outlet)" in user["content"] and "Passage 3 (Outlet)" in user["content"]
     assert "not instructions" in system["content"]
 
 

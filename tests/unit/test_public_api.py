@@ -4,7 +4,8 @@ import sys
 import rag
 
 EXPECTED = {
-    "Answer", "Backend", "BackendError", "BackendUnavailableError", "Citation", "ConfigError", "Conversation",
+    "Answer", "Backend", "BackendBusyError", "BackendError", "BackendUnavailableError", "Citation", "ConfigError",
+    "Conversation",
     "EmptyIndexError", "Hit", "IndexBusyError", "IndexInfo", "IndexMismatchError", "IndexStateError", "IngestReport",
     "MissingExtraError", "MissingKeyError", "RagError", "StoreUnavailableError", "ask", "ask_stream", "get_backend",
     "info", "ingest", "sample_articles", "search",

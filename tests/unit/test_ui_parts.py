@@ -109,3 +109,45 @@ def test_the_servers_key_goes_only_to_the_configured_server(monkeypatch) -> None
     assert elsewhere._headers() == {}  # a typed URL never gets the server's key
     typed = make_backend("openai", base_url="http://127.0.0.1:9999/v1", api_key="sk-typed")
     assert typed._headers() == {"Authorization": "Bearer sk-typed"}
+
+
+def test_a_question_waiting_for_the_shared_model_is_told_its_place() -> None:
+    """While another question holds the local model, the page gets Waiting(ahead) items, then the answer."""
+    from rag.backends.llama_cpp import GATE
+    from ui.app import Waiting, pieces_and_waits
+
+    def stream():  # what the llama-cpp backend does: take a turn on the shared model, then write
+        with GATE.turn(10):
+            yield "written"
+
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with GATE.turn(10):
+            holding.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait(5)
+    got = pieces_and_waits(stream(), poll=0.05)
+    first = next(got)
+    assert first == Waiting(1)
+    assert "1 question ahead of you" in render.waiting_markdown(first.ahead)
+    release.set()
+    assert list(got) == ["written"]
+    holder.join(5)
+
+
+def test_an_error_in_the_stream_reaches_the_page() -> None:
+    import pytest
+
+    from rag import BackendError
+    from ui.app import pieces_and_waits
+
+    def broken():
+        yield "a"
+        raise BackendError("the server went away")
+
+    with pytest.raises(BackendError, match="went away"):
+        list(pieces_and_waits(broken(), poll=0.05))

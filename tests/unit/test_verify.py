@@ -48,6 +48,17 @@ def test_an_uncited_supported_sentence_gets_its_citation(fake_index: Index, arti
     assert answer.text.endswith(f"[{n}]") and [c.number for c in answer.citations] == [n]
 
 
+def test_a_sentence_cited_to_the_wrong_passage_is_cited_to_the_right_one(fake_index: Index, articles: Path) -> None:
+    fake_index.ingest([articles])
+    n = brekelmans_passage(fake_index)
+    hits = fake_index.search(QUESTION, k=3)
+    wrong = next(i for i, h in enumerate(hits, 1) if not LexicalJudge().judge(SUPPORTED, [h.text]).supported)
+    answer = answer_from(fake_index, QUESTION, backend=ScriptedFakeLLM(f"{SUPPORTED} [{wrong}]."), k=3,
+                         verify=LexicalJudge())
+    assert not answer.refused and answer.text.endswith(f"[{n}]") and [c.number for c in answer.citations] == [n]
+    assert answer.citations[0].quote is not None
+
+
 def test_nothing_supported_is_a_refusal_with_the_closest_passages(fake_index: Index, articles: Path) -> None:
     fake_index.ingest([articles])
     answer = answer_from(fake_index, QUESTION, backend=ScriptedFakeLLM(PLANTED + " [1]."), k=3, verify=LexicalJudge())
