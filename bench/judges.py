@@ -1,7 +1,7 @@
 """Judge benchmark: balanced accuracy of every judge on both labelled claim files, and the lexical
 baseline at its best threshold (an upper bound for it, chosen on the same data).
 
-Run:  .venv/bin/python bench/judges.py [--llm]     (--llm adds the SmolLM2 judge through llama.cpp: ~10 min)
+Run:  .venv/bin/python bench/judges.py [--llm]     (--llm adds the llm judge with the local model, RAG_MODEL)
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def best_lexical(path: Path) -> tuple[float, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--llm", action="store_true", help="also measure the llm judge with the bundled SmolLM2")
+    ap.add_argument("--llm", action="store_true", help="also measure the llm judge with the local model (RAG_MODEL)")
     args = ap.parse_args()
     offline = get_judge("offline")
     for name, path in (("dev (tuned on)", CLAIMS), ("held-out", CLAIMS_HELDOUT)):

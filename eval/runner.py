@@ -48,7 +48,7 @@ def run(
 
     Args:
         dataset: a question JSONL file (see ``eval.datasets.load_questions``).
-        backend: an answer backend or its name (default: ``RAG_BACKEND``, else extractive).
+        backend: an answer backend or its name (default: llama-cpp with the bundled model, else extractive).
         k: passages retrieved per question.
         judge: the faithfulness judge or its name (named in every report).
         articles: the articles the questions are about (default: the bundled samples; ``"reuters"``: the

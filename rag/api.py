@@ -107,7 +107,9 @@ def resolve_backend(llm: Backend | str | None) -> Backend:
         return llm
     name = llm
     if not name:
-        name, note = default_backend_name()
+        from rag.settings import Settings
+
+        name, note = default_backend_name(Settings().model)
         if note and note not in _noted:
             _noted.add(note)
             log.warning(note)

@@ -128,7 +128,7 @@ def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
     if not name:
         from rag.backends import default_backend_name
 
-        name, note = default_backend_name()
+        name, note = default_backend_name(args.model or settings.model)
         if note:
             print(f"({note})", file=sys.stderr)
     model_key = "openai_model" if name == "openai" else "model"
@@ -247,7 +247,7 @@ def cmd_info(args: argparse.Namespace, settings: Any) -> int:
           f"reranker {settings.reranker}")
     from rag.backends import default_backend_name
 
-    name, note = (settings.backend, "") if settings.backend else default_backend_name()
+    name, note = (settings.backend, "") if settings.backend else default_backend_name(settings.model)
     model = f" ({_model_line(settings, name)})" if name != "extractive" else ""
     print(f"backend:    {name}{model}")
     if note:

@@ -81,7 +81,7 @@ class Conversation:
         """The standalone form of ``question`` given the turns so far."""
         if not self.turns or not (_BACK.search(question) or _OPENER.match(question)):
             return question
-        if isinstance(backend, ChatBackend):
+        if isinstance(backend, ChatBackend) and not backend.busy():  # never queue twice for one question
             rewritten = self._model_rewrite(question, backend)
             if rewritten:
                 return rewritten

@@ -92,9 +92,12 @@ def select(question: str, passages: Sequence[Hit], embedder: Any, *, budget: int
     side, in article order, gaps shown as " … ", within about ``budget`` tokens in all (``count_tokens``).
 
     Passages with nothing selected are left out (their numbers stay the same, so [n] still means ``passages[n-1]``).
-    The best sentence always goes in, however long.
+    The best sentence always goes in, however long. With ``statements_only``, lines without a sentence ending
+    (headlines, bylines) are left out, unless the passages hold nothing else (an earnings table).
     """
     ranked = rank(question, passages, embedder, lexical_weight=lexical_weight, statements_only=statements_only)
+    if not ranked and statements_only:  # only lines without sentence endings (an earnings table): take those
+        ranked = rank(question, passages, embedder, lexical_weight=lexical_weight)
     spans = {n: sentence_spans(hit.text) for n, hit in enumerate(passages, 1)}
     chosen: dict[int, set[int]] = {}
     used = 0
@@ -103,9 +106,10 @@ def select(question: str, passages: Sequence[Hit], embedder: Any, *, budget: int
         group = [i for i in range(at - neighbours, at + neighbours + 1) if 0 <= i < len(spans[best.number])]
         new = [i for i in group if i not in chosen.get(best.number, set())]
         cost = sum(count_tokens(passages[best.number - 1].text[slice(*spans[best.number][i])]) for i in new)
-        if used and used + cost > budget:
-            new = [at] if at in new and used + count_tokens(best.text) <= budget else []
-            cost = count_tokens(best.text) if new else 0
+        if used + cost > budget:  # the sentence alone, if it fits (the very first always goes in)
+            solo = count_tokens(passages[best.number - 1].text[best.start:best.end])
+            new = [at] if at in new and (not used or used + solo <= budget) else []
+            cost = solo if new else 0
         if not new:
             if used >= budget:
                 break

@@ -6,6 +6,7 @@ Secrets are never stored: ``openai_api_key_env`` names the variable that holds t
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,13 @@ class Settings(BaseSettings):
     ui_password: SecretStr | None = Field(None, description="the app's login password (never printed)")
     reranker: str = Field("none", description="reranking stage: none, or cross-encoder (needs reranker_model)")
     reranker_model: Path | None = Field(None, description="folder of a sentence-transformers CrossEncoder on disk")
+
+    def model_post_init(self, context: Any) -> None:
+        if os.environ.get("RAG_MODEL_PATH"):  # renamed: silently ignoring it would answer with another model
+            from index.errors import ConfigError
+
+            raise ConfigError("RAG_MODEL_PATH is now RAG_MODEL (a bundled model's name or a GGUF path): "
+                              "set RAG_MODEL to the same path and unset RAG_MODEL_PATH")
 
     def build_reranker(self) -> Any:
         """The reranker these settings name (``none`` unless set)."""

@@ -77,11 +77,12 @@ class Waiting:
     ahead: int
 
 
-def pieces_and_waits(stream: Iterator[Any], poll: float = 0.5) -> Iterator[Any]:
+def pieces_and_waits(stream: Iterator[Any]) -> Iterator[Any]:
     """The pieces of an answer stream, with ``Waiting`` items while the question waits in the local model's line.
 
     The stream runs in a worker thread that reports its place in line (``waiting_notice``), so the page can say
-    "busy, N ahead of you" instead of showing nothing; an error in the stream is raised here.
+    "busy, N ahead of you" instead of showing nothing; an error in the stream is raised here. When the page stops
+    reading (the user left), the worker leaves the line or stops the stream, so nobody waits for an unread answer.
     """
     import contextvars
     import queue
@@ -90,28 +91,49 @@ def pieces_and_waits(stream: Iterator[Any], poll: float = 0.5) -> Iterator[Any]:
     from rag.backends.llama_cpp import waiting_notice
 
     out: queue.Queue[tuple[str, Any]] = queue.Queue()
+    stop = threading.Event()
+    told: list[int] = []
+
+    def notice(ahead: int) -> None:
+        if stop.is_set():
+            raise _PageGone
+        if not told or told[-1] != ahead:
+            told.append(ahead)
+            out.put(("wait", Waiting(ahead)))
 
     def work() -> None:
-        waiting_notice.set(lambda ahead: out.put(("wait", Waiting(ahead))))
+        waiting_notice.set(notice)
         try:
             for piece in stream:
+                if stop.is_set():
+                    return
                 out.put(("piece", piece))
+        except _PageGone:
+            return
         except BaseException as exc:  # handed to the page's thread, which shows it
             out.put(("error", exc))
         else:
             out.put(("end", None))
+        finally:
+            close = getattr(stream, "close", None)
+            if close:
+                close()  # a stopped generator releases the model at once
 
     threading.Thread(target=contextvars.copy_context().run, args=(work,), daemon=True).start()
-    while True:
-        try:
-            kind, item = out.get(timeout=poll)
-        except queue.Empty:
-            continue
-        if kind == "end":
-            return
-        if kind == "error":
-            raise item
-        yield item
+    try:
+        while True:
+            kind, item = out.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise item
+            yield item
+    finally:
+        stop.set()
+
+
+class _PageGone(Exception):
+    """The page stopped reading an answer that was still waiting for the model."""
 
 
 def answer_as_data(answer: Answer) -> dict[str, Any]:
@@ -165,7 +187,9 @@ def build(index_dir: Any = None, *, backend: str | None = None, k: int = 5, seed
     data_dir = Path(rag.info(index_dir).index_dir)
     if seed_samples and rag.info(index_dir).documents == 0:
         rag.ingest([rag.sample_articles()], index_dir=index_dir)
-    default_backend = backend or default_backend_name()[0]  # llama-cpp, or extractive without llama.cpp
+    default_backend, fallback_note = (backend, "") if backend else default_backend_name(Settings().model)
+    if fallback_note:  # llama.cpp or the model is not installed: extractive, and the page says why
+        log.warning(fallback_note)
 
     def session_backend(state: Session) -> Backend:
         if state.backend is None:  # the default, configured from RAG_* settings like the CLI
@@ -299,7 +323,8 @@ def build(index_dir: Any = None, *, backend: str | None = None, k: int = 5, seed
             model = gr.Textbox(label="Model name (openai)")
             api_key = gr.Textbox(label="API key (openai; optional, never shown again)", type="password")
             apply_button = gr.Button("Use this backend", interactive=backend_changes)
-            backend_status = gr.Markdown(f"Backend: {default_backend}" + (
+            backend_status = gr.Markdown(f"Backend: {default_backend}" + (f" ({render.plain(fallback_note)})"
+                                                                          if fallback_note else "") + (
                 "" if backend_changes else " (changes are off while the app is shared on a network)"))
 
         pending = gr.State("")  # the question being answered: the box is cleared at once, so typing goes on

@@ -43,9 +43,11 @@ def streaming_markdown(text: str) -> str:
 
 
 def waiting_markdown(ahead: int) -> str:
-    """Shown while a question waits for the shared local model."""
+    """Shown while a question waits for the shared local model (``ahead`` 0: its turn has come)."""
+    if ahead <= 0:
+        return "… _reading the passages…_"
     return (f"⏳ _The local model is busy: {ahead} question{'s' if ahead != 1 else ''} ahead of you. "
-            "Yours is answered next in line…_")
+            "Yours waits its turn…_")
 
 
 def plain(text: str) -> str:

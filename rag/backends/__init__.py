@@ -23,15 +23,16 @@ def get_backend(name: str, **options: Any) -> Backend:
     return backend
 
 
-def default_backend_name() -> tuple[str, str]:
-    """The backend to use when none is named, and a one-line note when it is the fallback (else "")."""
+def default_backend_name(model: str | None = None) -> tuple[str, str]:
+    """The backend to use when none is named (``model``: the local model asked for, ``RAG_MODEL``), and a one-line
+    note when it is the fallback (else "")."""
     from rag.backends.llama_cpp import available
 
-    why = available()
+    why = available(model)
     if not why:
         return DEFAULT_BACKEND, ""
-    return FALLBACK_BACKEND, (f"note: answering with the extractive backend (quotes, no model) because {why}; "
-                              "for written answers install the [local-llm] extra: pip install -e '.[local-llm]'")
+    fix = "" if "pip install" in why else "; install it: pip install -e '.[local-llm]'"
+    return FALLBACK_BACKEND, f"note: answering with the extractive backend (quotes, no model) because {why}{fix}"
 
 
 __all__ = ["Backend", "ChatBackend", "BACKENDS", "DEFAULT_BACKEND", "FALLBACK_BACKEND", "default_backend_name",

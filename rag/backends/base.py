@@ -37,6 +37,10 @@ class Backend(ABC):
         """A one-line description for ``rag info`` and reports (never includes secrets)."""
         return self.name
 
+    def busy(self) -> bool:
+        """Whether a call now would wait for other users (a shared local model answering someone else)."""
+        return False
+
 
 class ChatBackend(Backend):
     """A backend that sends the shared prompt to a chat model: subclasses implement ``chat``.

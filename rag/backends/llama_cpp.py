@@ -18,18 +18,21 @@ import os
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import IO, Any
 
 from index.errors import BackendBusyError, BackendUnavailableError, ConfigError, MissingExtraError
+from index.types import Hit
 from rag import evidence
 from rag.backends import gguf
 from rag.backends.base import ChatBackend
+from rag.prompt import build_messages
 
 STOP = ["<|im_end|>", "<|endoftext|>"]
-# Called with the number of generations ahead while a caller waits for the shared model (the app shows it).
+# Called with the number of generations ahead while a caller waits for the shared model (the app shows it), at
+# least once a second, and with 0 when its turn comes; raising from it takes the caller out of the line.
 waiting_notice: ContextVar[Callable[[int], None] | None] = ContextVar("waiting_notice", default=None)
 
 
@@ -49,34 +52,49 @@ class Gate:
 
     @contextmanager
     def turn(self, wait: float) -> Iterator[None]:
+        """Hold the model for one generation, after those who came first; give up after ``wait`` seconds."""
         notice = waiting_notice.get()
         with self._cv:
             ticket = self._next
             self._next += 1
-            deadline = time.monotonic() + wait
-            told = -1
-            while self._serving != ticket:
-                ahead = ticket - self._serving - sum(1 for t in self._gave_up if t < ticket)
-                if notice and ahead != told:
+        deadline, told = time.monotonic() + wait, -1
+        try:
+            while True:
+                with self._cv:
+                    if self._serving == ticket:
+                        break
+                    ahead = ticket - self._serving - sum(1 for t in self._gave_up if t < ticket)
+                    if time.monotonic() >= deadline:
+                        raise BackendBusyError(
+                            f"The local model is busy: {ahead} question(s) ahead of yours after {wait:g} s of "
+                            "waiting. Ask again in a moment, raise RAG_MODEL_WAIT, or serve more users with a model "
+                            "server (RAG_BACKEND=openai, see the README's server recipes).")
+                if notice:  # each wake (at least once a second), outside the lock; it may raise to leave the line
                     notice(ahead)
                     told = ahead
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    self._gave_up.add(ticket)
-                    raise BackendBusyError(
-                        f"The local model is busy: {ahead} question(s) ahead of yours after {wait:g} s of waiting. "
-                        "Ask again in a moment, raise RAG_MODEL_WAIT, or serve more users with a model server "
-                        "(RAG_BACKEND=openai, see the README's server recipes).")
-                self._cv.wait(min(left, 1.0))
+                with self._cv:
+                    if self._serving != ticket:
+                        self._cv.wait(min(max(0.0, deadline - time.monotonic()), 1.0))
+        except BaseException:  # gave up (or was interrupted) while waiting: leave the line, never block it
+            self._leave(ticket)
+            raise
+        if notice and told > 0:
+            notice(0)  # its turn now: the page can stop saying "busy"
         try:
             yield
         finally:
-            with self._cv:
+            self._leave(ticket)
+
+    def _leave(self, ticket: int) -> None:
+        with self._cv:
+            if self._serving == ticket:
                 self._serving += 1
                 while self._serving in self._gave_up:
                     self._gave_up.discard(self._serving)
                     self._serving += 1
-                self._cv.notify_all()
+            else:
+                self._gave_up.add(ticket)
+            self._cv.notify_all()
 
 
 GATE = Gate()
@@ -106,14 +124,18 @@ def _load(path: str, n_ctx: int, n_threads: int) -> Any:
         return _loaded[key]
 
 
-def available() -> str:
-    """"" when the default local model can run here, else why not (the install command to fix it)."""
+def available(model: str | None = None) -> str:
+    """"" when ``model`` (default: the bundled default) can run here, else why not (with the command to fix it)."""
     import importlib.util
 
     if importlib.util.find_spec("llama_cpp") is None:
         return "llama.cpp is not installed"
+    name = model or gguf.DEFAULT_MODEL
     try:
-        gguf.part_paths(gguf.MODELS[gguf.DEFAULT_MODEL])
+        if name in gguf.MODELS and gguf.MODELS[name].split:
+            gguf.part_paths(gguf.MODELS[name])
+        else:
+            gguf.resolve(name)
     except ConfigError as exc:
         return str(exc)
     return ""
@@ -147,10 +169,16 @@ class LlamaCppBackend(ChatBackend):
         self.repeat_penalty = repeat_penalty
         self.evidence_budget = evidence_budget
         self.wait = wait
+        if self._limit() < 128:
+            raise ConfigError(f"n_ctx={n_ctx} leaves no room for a prompt with max_tokens={max_tokens}: give the model "
+                              f"a context of at least {max_tokens + 160} tokens")
 
     def describe(self) -> str:
         known = gguf.MODELS.get(self.model)
         return f"llama-cpp ({known.name}: {known.title})" if known else f"llama-cpp ({self.model_path.name})"
+
+    def busy(self) -> bool:
+        return GATE.ahead() > 0
 
     def llm(self) -> Any:
         return _load(str(self.model_path), self.n_ctx, self.n_threads)
@@ -159,28 +187,39 @@ class LlamaCppBackend(ChatBackend):
         return {"temperature": self.temperature, "max_tokens": self.max_tokens, "seed": 0,
                 "repeat_penalty": self.repeat_penalty, "stop": STOP}
 
-    def messages(self, question: str, passages: Any, budget: int | None = None) -> list[dict[str, str]]:
+    def messages(self, question: str, passages: Sequence[Hit], budget: int | None = None) -> list[dict[str, str]]:
         """The prompt, shrunk until it fits the context window with room for the reply (never an overflow):
-        a smaller evidence budget first, then the passages' text cut, then the worked example left out."""
-        limit = self.n_ctx - self.max_tokens - 32
-        question = _cut(self.llm(), question, min(300, max(16, limit // 4)))
+        a smaller evidence budget first, then no worked example, then every passage's text cut to an equal share
+        (labels and fence kept), then the last passages left out."""
+        limit = self._limit()
+        llm = self.llm()
+        question = _cut(llm, question, min(300, max(16, limit // 4)))
         budget = budget or self.evidence_budget
         messages = super().messages(question, passages, budget)
-        while (used := self.prompt_tokens(messages)) > limit:
-            if budget and self.embedder is not None and budget > 20:
-                budget = max(20, int(budget * limit / used * 0.9))
-                messages = super().messages(question, passages, budget)
-                continue
-            head, sep, tail = messages[-1]["content"].rpartition("\n\nQuestion:")
-            keep = limit - self.prompt_tokens([*messages[:-1], {"role": "user", "content": sep + tail}])
-            if keep > 0 and head:  # whole passages, or one very long sentence: cut the passages' text to fit
-                messages = [*messages[:-1], {"role": "user", "content": _cut(self.llm(), head, keep) + sep + tail}]
+        while budget and self.embedder is not None and budget > 20 and (used := self.prompt_tokens(messages)) > limit:
+            budget = max(20, int(budget * limit / used * 0.9))
+            messages = super().messages(question, passages, budget)
+        if self.prompt_tokens(messages) <= limit:
+            return messages
+        if budget and self.embedder is not None:
+            from rag.evidence import select
+
+            texts = select(question, passages, self.embedder, budget=budget)
+        else:
+            texts = {n: hit.text for n, hit in enumerate(passages, 1)}
+        while texts:
+            bare = _bare(build_messages(question, passages, {n: "" for n in texts}))
+            share = (limit - self.prompt_tokens(bare)) // len(texts)
+            if share >= 8:
+                cut = {n: _cut(llm, t, share) for n, t in texts.items()}
+                messages = _bare(build_messages(question, passages, cut))
                 if self.prompt_tokens(messages) <= limit:
-                    break
-            if len(messages) <= 2:
-                break  # system prompt and question alone: nothing more to take out
-            messages = [messages[0], {"role": "user", "content": _cut(self.llm(), head, max(0, keep)) + sep + tail}]
-        return messages
+                    return messages
+            texts.pop(max(texts))  # too many passages for this window: the last ones go
+        return _bare(build_messages(question, passages, {}))
+
+    def _limit(self) -> int:
+        return self.n_ctx - self.max_tokens - 32
 
     def prompt_tokens(self, messages: list[dict[str, str]]) -> int:
         """Tokens of ``messages`` as the model reads them (content plus a few per message for the template)."""
@@ -200,6 +239,11 @@ class LlamaCppBackend(ChatBackend):
                 piece = chunk["choices"][0].get("delta", {}).get("content")
                 if piece:
                     yield str(piece)
+
+
+def _bare(messages: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The system prompt and the question's turn, without the worked example between them."""
+    return [messages[0], messages[-1]]
 
 
 def _cut(llm: Any, text: str, tokens: int) -> str:

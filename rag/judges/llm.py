@@ -1,7 +1,7 @@
 """The ``llm`` judge: an answer backend from ``rag.backends`` extracts claims and rules on each one.
 
-Use a capable hosted model for real judging. The bundled SmolLM2-135M runs it, but judges at about
-chance (see the README's judge table).
+Any chat backend runs it: the bundled local model (``RAG_MODEL``, Qwen2.5 1.5B by default) or a hosted one.
+SmolLM2-135M judges at about chance (see the README's judge table).
 """
 
 from __future__ import annotations

@@ -72,8 +72,14 @@ def test_an_over_long_context_is_trimmed_not_a_crash(real_index: Index) -> None:
     huge = [replace(h, text=h.text * 20) for h in hits]
     messages = backend.messages("What did Hegseth say?" * 200, huge)
     assert backend.prompt_tokens(messages) <= 512 - 32
-    assert "Question:" in messages[-1]["content"], "the question survives trimming"
+    user = messages[-1]["content"]
+    assert "Question:" in user and "</passages>" in user, "the question and the fence survive trimming"
+    assert "Passage 1 (" in user and "Passage 2 (" in user and "Hegseth" in user.split("Question:")[0], \
+        "each passage keeps a share of its text"
     assert isinstance(backend.generate("What did Hegseth say?", huge), str)
     backend.evidence_budget = 2000  # selected sentences over budget for this window: the budget shrinks
     backend.use_embedder(real_index.embedder)
-    assert backend.prompt_tokens(backend.messages("What did Hegseth say about NATO?", huge)) <= 512 - 32
+    trimmed = backend.messages("What did Hegseth say about NATO?", huge)
+    assert backend.prompt_tokens(trimmed) <= 512 - 32 and "Hegseth" in trimmed[-1]["content"]
+    with pytest.raises(ConfigError, match="n_ctx=256"):
+        LlamaCppBackend("smollm2", n_ctx=256, max_tokens=200)

@@ -113,8 +113,37 @@ def test_the_gate_serves_in_order_and_reports_the_line() -> None:
     for t in threads:
         t.join(10)
     assert order == ["first", "second", "third"]
-    assert ("second", 1) in told and ("third", 2) in told and ("third", 1) in told
+    assert ("second", 1) in told and ("third", 2) in told and ("third", 1) in told and ("third", 0) in told
     assert gate.ahead() == 0
+
+
+def test_a_waiter_that_fails_leaves_the_line() -> None:
+    """An exception while waiting (here: the page's notice breaks) must not block everyone behind it."""
+    gate = Gate()
+    release = threading.Event()
+
+    def hold() -> None:
+        with gate.turn(5):
+            release.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    time.sleep(0.1)
+
+    def broken(ahead: int) -> None:
+        raise RuntimeError("the page went away")
+
+    token = waiting_notice.set(broken)
+    try:
+        with pytest.raises(RuntimeError), gate.turn(5):
+            pass
+    finally:
+        waiting_notice.reset(token)
+    release.set()
+    holder.join(5)
+    assert gate.ahead() == 0
+    with gate.turn(1):
+        pass
 
 
 def test_the_gate_gives_up_after_its_wait_and_the_line_moves_on() -> None:
@@ -174,3 +203,60 @@ def test_prompt_numbers_evidence_by_passage_and_has_no_refusal_clause() -> None:
     assert "Passage 1 (Reuters, 1987-03-01): first" in user and "Passage 3 (" in user and "Passage 2 (" not in user
     whole = build_messages("What?", hits)[-1]["content"]
     assert all(f"Passage {n} (" in whole for n in (1, 2, 3))
+
+
+def test_evidence_from_a_table_only_story_is_not_empty() -> None:
+    table = "Shr 28 cts vs 22 cts\nNet 1,234,000 vs 987,000\nRevs 12.5 mln vs 10.1 mln"
+    picked = select("What were the company's revenues?", [passage(table)], FakeHashEmbedder(), budget=60)
+    assert picked and "mln" in picked[1]
+
+
+def test_neighbours_come_along_with_the_best_sentence() -> None:
+    text = "Alpha one two three. The cocoa crop was put at 6.4 mln bags. Beta four five six. Gamma seven eight nine."
+    picked = select("cocoa crop mln bags", [passage(text)], FakeHashEmbedder(), budget=60, neighbours=1)
+    assert picked[1].startswith("Alpha one two three. The cocoa crop") and "Beta four" in picked[1]
+    alone = select("cocoa crop mln bags", [passage(text)], FakeHashEmbedder(), budget=12, neighbours=1)
+    assert alone[1] == "The cocoa crop was put at 6.4 mln bags.", "over budget, the best sentence goes in alone"
+
+
+def test_joins_from_two_threads_at_once_give_one_good_file(tmp_path: Path) -> None:
+    data = b"GGUF" + bytes(range(256)) * 4000
+    model, parts = make_parts(tmp_path, data, n=4)
+    (tmp_path / "cache").mkdir()
+    stale = tmp_path / "cache" / ".tiny.gguf.killed.tmp"  # what a join killed half-way leaves
+    stale.write_bytes(b"half")
+    results, errors = [], []
+
+    def join() -> None:
+        try:
+            results.append(gguf.joined(model, parts, tmp_path / "cache", progress=False))
+        except Exception as exc:  # noqa: BLE001 - the test reports it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=join) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors and len(results) == 3 and results[0].read_bytes() == data
+    assert not stale.exists() and not list((tmp_path / "cache").glob("*.tmp"))
+
+
+def test_a_verified_file_is_not_hashed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = b"GGUF" + b"v" * 5000
+    model, parts = make_parts(tmp_path, data)
+    out = gguf.joined(model, parts, tmp_path / "cache", progress=False)
+
+    def no_hashing(path: Path) -> str:
+        raise AssertionError("hashed again although its note vouches for it")
+
+    monkeypatch.setattr(gguf, "sha256_of", no_hashing)
+    assert gguf.joined(model, parts, tmp_path / "cache", progress=False) == out
+
+
+def test_without_the_model_the_default_falls_back_to_extractive_and_says_why(tmp_path: Path) -> None:
+    from rag.backends import default_backend_name
+
+    name, note = default_backend_name(str(tmp_path / "missing.gguf"))
+    assert name == "extractive" and "missing.gguf" in note and "extractive" in note
+    assert default_backend_name("qwen2.5-1.5b") == ("llama-cpp", ""), "installed here: the dev extras bring it"
