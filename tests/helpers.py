@@ -3,11 +3,35 @@
 from __future__ import annotations
 
 import ipaddress
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from index.servers import free_port
 
-__all__ = ["free_port", "listening_on"]
+__all__ = ["free_port", "holding", "listening_on"]
+
+
+@contextmanager
+def holding(gate: Any) -> Iterator[None]:
+    """Another user holds ``gate`` (the local model's line, ``rag.backends.llama_cpp.Gate``) until the block ends."""
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with gate.turn(10):
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(5)
+    try:
+        yield
+    finally:
+        release.set()
+        holder.join(5)
 
 
 def listening_on(port: int) -> set[str]:

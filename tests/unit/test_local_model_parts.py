@@ -18,6 +18,7 @@ from rag.backends import gguf
 from rag.backends.llama_cpp import Gate, waiting_notice
 from rag.evidence import is_statement, rank, select, without_dateline
 from rag.prompt import REFUSAL, SYSTEM, build_messages
+from tests.helpers import holding
 
 
 def make_parts(tmp_path: Path, data: bytes, n: int = 3) -> tuple[gguf.BundledModel, list[Path]]:
@@ -120,27 +121,16 @@ def test_the_gate_serves_in_order_and_reports_the_line() -> None:
 def test_a_waiter_that_fails_leaves_the_line() -> None:
     """An exception while waiting (here: the page's notice breaks) must not block everyone behind it."""
     gate = Gate()
-    release = threading.Event()
-
-    def hold() -> None:
-        with gate.turn(5):
-            release.wait(5)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    time.sleep(0.1)
 
     def broken(ahead: int) -> None:
         raise RuntimeError("the page went away")
 
     token = waiting_notice.set(broken)
     try:
-        with pytest.raises(RuntimeError), gate.turn(5):
+        with holding(gate), pytest.raises(RuntimeError), gate.turn(5):
             pass
     finally:
         waiting_notice.reset(token)
-    release.set()
-    holder.join(5)
     assert gate.ahead() == 0
     with gate.turn(1):
         pass
@@ -148,18 +138,8 @@ def test_a_waiter_that_fails_leaves_the_line() -> None:
 
 def test_the_gate_gives_up_after_its_wait_and_the_line_moves_on() -> None:
     gate = Gate()
-    release = threading.Event()
-    def hold() -> None:
-        with gate.turn(5):
-            release.wait(5)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    time.sleep(0.1)
-    with pytest.raises(BackendBusyError, match="1 question.*ahead"), gate.turn(0.3):
+    with holding(gate), pytest.raises(BackendBusyError, match="1 question.*ahead"), gate.turn(0.3):
         pass
-    release.set()
-    holder.join(5)
     started = time.monotonic()
     with gate.turn(1):  # the one that gave up does not block the next in line
         assert time.monotonic() - started < 0.5

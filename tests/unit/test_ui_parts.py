@@ -9,6 +9,7 @@ from pathlib import Path
 from index.types import Hit, Passage
 from rag import Answer, Citation
 from rag.verify import Dropped, Quote
+from tests.helpers import holding
 from ui import feedback, render, uploads
 
 TEXT = "Hegseth spoke in Brussels. Any guarantee must be backed by <b>European</b> troops. Then he left."
@@ -120,24 +121,13 @@ def test_a_question_waiting_for_the_shared_model_is_told_its_place() -> None:
         with GATE.turn(10):
             yield "written"
 
-    holding, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with GATE.turn(10):
-            holding.set()
-            release.wait(10)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    holding.wait(5)
-    got = pieces_and_waits(stream())
-    first = next(got)
-    assert first == Waiting(1)
-    assert "1 question ahead of you" in render.waiting_markdown(first.ahead)
-    release.set()
+    with holding(GATE):
+        got = pieces_and_waits(stream())
+        first = next(got)
+        assert first == Waiting(1)
+        assert "1 question ahead of you" in render.waiting_markdown(first.ahead)
     assert list(got) == [Waiting(0), "written"], "told when its turn comes, then the text"
     assert "reading" in render.waiting_markdown(0)
-    holder.join(5)
 
 
 def test_an_error_in_the_stream_reaches_the_page() -> None:
@@ -162,26 +152,15 @@ def test_a_page_that_stops_reading_leaves_the_line() -> None:
         with GATE.turn(10):
             yield "never read"
 
-    holding, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with GATE.turn(10):
-            holding.set()
-            release.wait(10)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    holding.wait(5)
-    got = pieces_and_waits(stream())
-    assert next(got) == Waiting(1)
-    assert GATE.ahead() == 2
-    got.close()  # the user closed the tab
     import time
 
-    deadline = time.monotonic() + 5
-    while GATE.ahead() != 1 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert GATE.ahead() == 1, "the abandoned question left the line"
-    release.set()
-    holder.join(5)
+    with holding(GATE):
+        got = pieces_and_waits(stream())
+        assert next(got) == Waiting(1)
+        assert GATE.ahead() == 2
+        got.close()  # the user closed the tab
+        deadline = time.monotonic() + 5
+        while GATE.ahead() != 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert GATE.ahead() == 1, "the abandoned question left the line"
     assert GATE.ahead() == 0
