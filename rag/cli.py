@@ -137,7 +137,8 @@ def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
     backend = get_backend(name, **settings.backend_options(name))
     idx = open_index(settings.index_dir, reranker=settings.build_reranker())
     if not idx.is_empty():  # an empty index fails fast below, without loading the model
-        idx.warm_up()  # so the time printed below is the answer's, not the model load's
+        idx.warm_up()  # so the time printed below is the answer's, not the models' loading
+        backend.warm_up()
     started = time.perf_counter()
     streamed = args.stream and not args.json
     answer = None

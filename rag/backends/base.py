@@ -37,6 +37,9 @@ class Backend(ABC):
         """A one-line description for ``rag info`` and reports (never includes secrets)."""
         return self.name
 
+    def warm_up(self) -> None:  # noqa: B027 - optional hook, default does nothing
+        """Load what the first answer would otherwise wait for (a local model)."""
+
     def busy(self) -> bool:
         """Whether a call now would wait for other users (a shared local model answering someone else)."""
         return False

@@ -180,6 +180,9 @@ class LlamaCppBackend(ChatBackend):
     def busy(self) -> bool:
         return GATE.ahead() > 0
 
+    def warm_up(self) -> None:
+        self.llm()
+
     def llm(self) -> Any:
         return _load(str(self.model_path), self.n_ctx, self.n_threads)
 
