@@ -76,11 +76,11 @@ class OfflineJudge(Judge):
         if not claim or not units:
             return Verdict(False, 0.0, "", ["no passage text to check against"] if claim else ["empty claim"])
         cdoc = parse(claim)
-        self._embed([claim] + [u.text for u in units])
-        cvec = self._vectors[claim]
+        vectors = self._embed([claim] + [u.text for u in units])
+        cvec = vectors[claim]
         best: tuple[float, Unit, list[str]] | None = None
         for unit in units:
-            cosine = _dot(cvec, self._vectors[unit.text])
+            cosine = _dot(cvec, vectors[unit.text])
             coverage, missing = self._coverage(cdoc, unit)
             reasons = checks(cdoc, unit)
             if len(unit.docs) == 1 and cosine >= 0.8 and negators(cdoc) != negators(unit.docs[0]):
@@ -135,20 +135,23 @@ class OfflineJudge(Judge):
         """Partial credit from the best word similarity: 0 at or below 0.3, 1 at ``word_similarity``."""
         if not candidates:
             return 0.0
-        self._embed([lemma, *candidates])
-        vec = self._vectors[lemma]
-        best = max(_dot(vec, self._vectors[c]) for c in candidates)
+        vectors = self._embed([lemma, *candidates])
+        vec = vectors[lemma]
+        best = max(_dot(vec, vectors[c]) for c in candidates)
         return min(1.0, max(0.0, (best - 0.3) / (self.word_similarity - 0.3)))
 
-    def _embed(self, texts: list[str]) -> None:
-        todo = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+    def _embed(self, texts: list[str]) -> dict[str, list[float]]:
+        """Unit vectors of ``texts``, from the cache or embedded now. The result is the caller's own: a later call
+        that empties the bounded cache (or another thread's) cannot take them away mid-judgement."""
+        got = {t: v for t in dict.fromkeys(texts) if (v := self._vectors.get(t)) is not None}
+        todo = [t for t in dict.fromkeys(texts) if t not in got]
         if todo and len(self._vectors) + len(todo) > _MAX_CACHED_VECTORS:  # bounded memory in long-running apps
             self._vectors.clear()
-            todo = list(dict.fromkeys(texts))
         if todo:
             for text, vec in zip(todo, self.embedder.embed_batch(todo), strict=True):
                 norm = math.sqrt(sum(x * x for x in vec)) or 1.0
-                self._vectors[text] = [x / norm for x in vec]
+                got[text] = self._vectors[text] = [x / norm for x in vec]
+        return got
 
 
 @lru_cache(maxsize=4096)

@@ -92,3 +92,17 @@ def test_labelled_claims_cover_every_distortion() -> None:
         kinds = Counter(c.kind for c in claims if c.label == 0)
         assert set(kinds) == {"number", "date", "entity", "negation", "overgeneralisation", "invented"}
         assert sum(c.label for c in claims) >= len(claims) // 3
+
+
+def test_the_offline_judge_survives_its_vector_cache_filling_up(monkeypatch) -> None:
+    """At archive scale the bounded cache empties mid-judgement; the judge must keep the vectors it is using
+    (it raised KeyError on the 27th Reuters dev question)."""
+    from index.embedding.fake import FakeHashEmbedder
+    from rag.judges import offline
+
+    monkeypatch.setattr(offline, "_MAX_CACHED_VECTORS", 4)
+    judge = offline.OfflineJudge(FakeHashEmbedder())
+    passage = ("TAIPEI, March 3 - Central bank governor Chang Chi-cheng rejected a request by textile makers. "
+               "The textile federation said exports fell. Makers lost orders to South Korea and Hong Kong.")
+    verdict = judge.judge("The central bank chief turned down the textile makers' plea.", [passage])  # synonyms
+    assert isinstance(verdict.supported, bool)
