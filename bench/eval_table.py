@@ -12,6 +12,7 @@ from pathlib import Path
 SETS = {"questions_reuters_dev": "Reuters dev (tuned on)", "questions_reuters_test": "Reuters test",
         "questions": "gold (samples)", "questions_heldout": "held-out (samples)"}
 COLUMNS = [("hit@5", "hit@5"), ("answer_match", "correct"), ("answer_match_unverified", "correct before verify"),
+           ("token_f1", "token F1"),
            ("refused_answerable", "refused answerable"), ("refused_unanswerable", "refused unanswerable"),
            ("refusal_accuracy", "refusal acc."), ("faithfulness", "faithful"), ("citation_precision", "cit. P"),
            ("citation_recall", "cit. R"), ("latency_p50_s", "p50 s")]
