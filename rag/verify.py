@@ -86,11 +86,12 @@ def verify(text: str, passages: Sequence[Hit], judge: Judge, *, mode: str = "rem
         supporting: list[tuple[int, Verdict]] = []
         if valid:
             supporting = _supporters(judge, claim, valid, passages)
-            reason = "" if supporting else _reason(judge.judge(claim, [passages[n - 1].text for n in valid]))
             others = [n for n in range(1, len(passages) + 1) if n not in valid]
             if not supporting and others:  # a wrong number ("[2]" for what passage 1 says): cite the one that says it
                 supporting = _supporters(judge, claim, others, passages, first_only=True)
                 valid = [n for n, _ in supporting] or valid
+            # why, only when it is dropped (one judgement fewer on the path of every re-cited sentence)
+            reason = "" if supporting else _reason(judge.judge(claim, [passages[n - 1].text for n in valid]))
         else:
             whole = judge.judge(claim, [h.text for h in passages])
             if whole.supported:
