@@ -21,8 +21,8 @@ def add_parser(sub: Any) -> None:
 
     j = esub.add_parser("judge", help="score faithfulness judges on a labelled claim file")
     j.add_argument("file", nargs="?", default=str(CLAIMS), help=f"claims JSONL (default: {CLAIMS.name})")
-    j.add_argument("--judge", action="append", choices=["offline", "lexical", "llm"],
-                   help="judge to measure (repeatable; default: offline and lexical)")
+    j.add_argument("--judge", action="append", choices=["model", "offline", "lexical", "llm"],
+                   help="judge to measure (repeatable; default: offline and lexical; model loads the local model)")
     j.add_argument("--llm-backend", default="llama-cpp", help="backend for the llm judge: llama-cpp or openai")
     j.add_argument("--errors", action="store_true", help="also list the claims each judge got wrong")
     j.add_argument("--json", action="store_true", help="print JSON")
@@ -33,7 +33,7 @@ def add_parser(sub: Any) -> None:
     r.add_argument("--backend", help="llama-cpp, extractive or openai "
                                      "(default: $RAG_BACKEND, else llama-cpp when installed)")
     r.add_argument("-k", "--k", type=int, default=5, help="passages retrieved per question (default 5)")
-    r.add_argument("--judge", default="offline", choices=["offline", "lexical", "llm"],
+    r.add_argument("--judge", default="offline", choices=["model", "offline", "lexical", "llm"],
                    help="faithfulness judge (default offline)")
     r.add_argument("--articles", help="folder of the articles the questions are about (default: bundled samples; "
                                       "'reuters': the Reuters-21578 stories of eval/reuters.py)")
@@ -60,6 +60,8 @@ def cmd_judge(args: argparse.Namespace, settings: Any) -> int:
     for name in args.judge or ["offline", "lexical"]:
         if name == "llm":
             judge = get_judge("llm", backend=args.llm_backend, **settings.backend_options(args.llm_backend))
+        elif name == "model":
+            judge = get_judge("model", **settings.backend_options("llama-cpp"))
         else:
             judge = get_judge(name)
         reports.append(evaluate_judge(judge, args.file, progress=not args.no_progress and not args.json))

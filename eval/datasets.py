@@ -14,6 +14,10 @@ QUESTIONS = DATA_DIR / "questions.jsonl"
 QUESTIONS_HELDOUT = DATA_DIR / "questions_heldout.jsonl"  # written apart from the rules tuned on QUESTIONS
 CLAIMS = DATA_DIR / "claims.jsonl"
 CLAIMS_HELDOUT = DATA_DIR / "claims_heldout.jsonl"
+CLAIMS_REUTERS_DEV = DATA_DIR / "claims_reuters_dev.jsonl"  # perturbed and paraphrased Reuters sentences
+CLAIMS_TEST = DATA_DIR / "claims_test.jsonl"  # written blind to the judges and the dev claims (Reuters + samples)
+JUDGE_DEV = (CLAIMS, CLAIMS_HELDOUT, CLAIMS_REUTERS_DEV)  # what the judge's combiner is fitted on
+JUDGE_TEST = (CLAIMS_TEST,)
 
 
 @dataclass
@@ -42,6 +46,7 @@ class LabelledClaim:
     label: int  # 1 supported, 0 unsupported
     question: str | None = None
     kind: str | None = None
+    article: str | None = None  # the article the passage comes from (a sample's file stem or "reuters-NEWID")
 
 
 def read_jsonl(path: str | Path) -> list[tuple[int, dict[str, Any]]]:
@@ -100,5 +105,5 @@ def load_claims(path: str | Path = CLAIMS) -> list[LabelledClaim]:
             raise ConfigError(f"{path}:{n}: 'label' must be 1 (supported) or 0 (unsupported)")
         if not passages or not all(isinstance(p, str) for p in passages):
             raise ConfigError(f"{path}:{n}: 'passages' must be a non-empty list of strings")
-        out.append(LabelledClaim(claim, passages, int(label), obj.get("question"), obj.get("kind")))
+        out.append(LabelledClaim(claim, passages, int(label), obj.get("question"), obj.get("kind"), obj.get("article")))
     return out

@@ -34,7 +34,7 @@ def evaluate_judge(judge: Judge, path: str | Path, *, progress: bool = False) ->
     started = time.perf_counter()
     verdicts = []
     for claim in tqdm(claims, desc=f"judge {judge.name}", unit="claim", disable=not progress):
-        verdicts.append(judge.judge(claim.claim, claim.passages))
+        verdicts.append(judge.judge(claim.claim, claim.passages, claim.question))
     seconds = time.perf_counter() - started
     scores = classification_scores([c.label for c in claims], [v.supported for v in verdicts])
     right: dict[str, list[bool]] = defaultdict(list)

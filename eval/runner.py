@@ -109,7 +109,7 @@ def score_question(idx: Index, q: Question, golds: list[GoldSpan], llm: Backend,
     row: dict[str, Any] = {
         "id": q.id, "question": q.question, "kind": q.kind, "answerable": q.answerable, "gold_answer": q.answer,
         "answer": answer.text, "reply": answer.reply, "refused": answer.refused,
-        "refusal_reason": answer.refusal_reason,
+        "refusal_reason": answer.refusal_reason, "answerability": answer.answerability,
         "latency_s": round(latency, 3),
         "retrieved": [{"article": Path(h.path or "").stem, "start": h.start, "end": h.end,
                        "score": round(h.score, 4), "also_in": [Path(p.path or "").stem for p in h.also_in], "gold": ok}

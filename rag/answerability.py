@@ -23,9 +23,9 @@ So the question's own words say what an answer must contain, and the verified an
 - **names the articles lack**: a name in the question (outside the asked-for phrase, and other than an
   outlet the question names as a source) that no retrieved passage mentions.
 
-One kept sentence must pass the first two on its own; otherwise the answer becomes a refusal whose
-reason says what was missing. The same ``expectations`` steer the extractive backend towards sentences
-that hold the kind of answer asked for.
+``findings`` says which of the three fail for a verified answer; ``rag.refusal`` weighs them with the model's
+own reading (calibrated) and, when it refuses, shows the reason of a failed check. The same ``expectations``
+steer the extractive backend towards sentences that hold the kind of answer asked for.
 The rules and their measured effect (gold and held-out questions) are in the README.
 """
 
@@ -226,9 +226,10 @@ def missing(names: dict[str, str], texts: Sequence[str]) -> list[str]:
     return [shown for key, shown in names.items() if not facts.name_found(key, text_keys, words)]
 
 
-def unanswered(question: str, supported: Sequence[tuple[str, str]], passages: Sequence[str],
-               outlets: Iterable[str] = ()) -> str:
-    """Why the supported sentences do not answer ``question`` ("" when one of them does).
+def findings(question: str, supported: Sequence[tuple[str, str]], passages: Sequence[str],
+             outlets: Iterable[str] = ()) -> dict[str, str]:
+    """What the checks find missing for ``question`` in the supported sentences: ``{"names": ..., "kind": ...,
+    "speaker": ...}``, each the reason to show, or "" when that check passes (``rag.refusal`` weighs them).
 
     Args:
         supported: (sentence, evidence) for each sentence verification kept; the evidence is its
@@ -241,14 +242,16 @@ def unanswered(question: str, supported: Sequence[tuple[str, str]], passages: Se
     because another sentence mentions the UK.
     """
     outlets = list(outlets)
+    out = {"names": "", "kind": "", "speaker": ""}
     asked = expectations(question)
     span = frozenset().union(*(e.span for e in asked))
     absent = missing(question_names(question, span, outlets), passages)
     if absent:
-        return f"no retrieved passage mentions {_listing(absent)}"
+        out["names"] = f"no retrieved passage mentions {_listing(absent)}"
     kinds = [e for e in asked if e.kind]
     speakers = speaker_names(question, span, outlets)
     kind_reason = speaker_reason = ""
+    kind_met = False
     for sentence, evidence in supported:
         # "Which country led ...?" may be answered by "It led ...", the country named just before
         lacking = [e for e in kinds
@@ -257,11 +260,14 @@ def unanswered(question: str, supported: Sequence[tuple[str, str]], passages: Se
             exp = lacking[0]
             kind_reason = f"the question asks {exp.phrase!r}, and no supported sentence gives {_WANTED[exp.kind]}"
             continue
+        kind_met = True
         unsaid = missing(speakers, [sentence, evidence])
         if not unsaid:
-            return ""
+            return out
         speaker_reason = f"the supported sentence that could answer it is not about {_listing(unsaid)}"
-    return speaker_reason or kind_reason or "no sentence of the reply was supported"
+    out["kind"] = "" if kind_met or not supported else kind_reason
+    out["speaker"] = speaker_reason if kind_met else ""
+    return out
 
 
 def _listing(names: Sequence[str]) -> str:

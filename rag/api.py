@@ -14,11 +14,11 @@ from index.loading import DEFAULT_MAX_BYTES
 from index.pipeline import IndexInfo
 from index.rerank import Reranker
 from index.types import Hit
-from rag.answerability import unanswered
 from rag.backends import Backend, default_backend_name, get_backend
 from rag.citations import parse_citations
 from rag.judges import Judge, get_judge
 from rag.prompt import REFUSAL, is_refusal
+from rag.refusal import decide as refusal_decision
 from rag.types import Answer, Citation
 from rag.verify import Dropped
 from rag.verify import verify as verify_reply
@@ -133,8 +133,8 @@ def ask(
             (quotes, no model; the default when llama.cpp is not installed), ``openai``.
         index_dir: the index folder.
         filters: as for ``search``.
-        verify: check every sentence against the passages it cites (offline judge) and drop what
-            they do not support (see ``rag.verify``).
+        verify: check every sentence against the passages it cites (``default_judge``: the model judge for the
+            bundled 1.5B's answers, else the offline judge) and drop what they do not support (see ``rag.verify``).
         unsupported: ``"remove"`` (default) or ``"mark"`` sentences the passages do not support.
 
     Returns:
@@ -148,15 +148,29 @@ def ask(
                        verify=verify, unsupported=unsupported)
 
 
-_judges: dict[int, Judge] = {}
+_judges: dict[tuple[int, str], Judge] = {}
 
 
-def default_judge(idx: Index) -> Judge:
-    """The offline judge, sharing ``idx``'s embedder; one per embedder per process (spaCy loads once)."""
+def calibrated_model(backend: Backend | None, use: str = "model") -> bool:
+    """Whether ``backend`` runs the local model whose probabilities the ``use`` weights were fitted on."""
+    from rag.backends.llama_cpp import LlamaCppBackend
+    from rag.judges.calibration import combiner
+
+    return isinstance(backend, LlamaCppBackend) and backend.model == combiner(use).model
+
+
+def default_judge(idx: Index, backend: Backend | None = None) -> Judge:
+    """The judge that verifies answers, sharing ``idx``'s embedder; one per embedder and model per process.
+
+    An answer written by the local model the judge's weights were fitted with (``qwen2.5-1.5b``) is checked by
+    the ``model`` judge on that same loaded model (the checks plus its P(supported), calibrated); any other answer
+    by the ``offline`` judge (checks only, no model to load: another model's probabilities are not calibrated)."""
+    local = calibrated_model(backend)
     with _open_lock:
-        key = id(idx.embedder)
+        key = (id(idx.embedder), "model" if local else "")
         if key not in _judges:
-            _judges[key] = get_judge("offline", embedder=idx.embedder)
+            _judges[key] = (get_judge("model", embedder=idx.embedder, backend=backend) if local
+                            else get_judge("offline", embedder=idx.embedder))
         return _judges[key]
 
 
@@ -199,14 +213,15 @@ def answer_stream(
     hits = idx.search(question, k=k, filters=filters)
     if backend.needs_embedder:
         backend.use_embedder(idx.embedder)
-    judge = verify if isinstance(verify, Judge) else default_judge(idx) if verify else None
+    judge = verify if isinstance(verify, Judge) else default_judge(idx, backend) if verify else None
 
     reply = ""
 
-    def refusal(text: str, dropped: list[Dropped] | None = None, why: str = "") -> Answer:
+    def refusal(text: str, dropped: list[Dropped] | None = None, why: str = "",
+                answerability: dict[str, float] | None = None) -> Answer:
         return Answer(text=text, citations=[], refused=True, question=question, backend=backend.name, passages=hits,
                       dropped=dropped or [], verified_by=judge.describe() if judge else "", refusal_reason=why,
-                      reply=reply)
+                      reply=reply, answerability=answerability or {})
 
     if not hits:
         yield refusal(f"{REFUSAL} No passage matches the filters.", why="no passage matches the filters")
@@ -223,14 +238,19 @@ def answer_stream(
         yield refusal(REFUSAL, why=f"the {backend.name} backend found no answer in the passages")
         return
     text, _, bad_markers = parse_citations(reply, hits)
-    checked = verify_reply(text, hits, judge, mode=unsupported) if judge else None
+    # asked before verification, while the prompt and reply are still in the model's cache (rag.refusal)
+    asks_model = judge is not None and calibrated_model(backend, "answerable")
+    p_model = backend.answerable_probability(question, hits, reply) if asks_model else None
+    checked = verify_reply(text, hits, judge, mode=unsupported, question=question) if judge else None
     if checked is not None:
         if not checked.kept:
             yield refusal(REFUSAL, checked.dropped, "the passages support none of the reply's sentences")
             return
-        why = unanswered(question, checked.support, [h.text for h in hits], idx.hints(question).sources)
+        why, answerability = refusal_decision(question, checked.support, [h.text for h in hits], kept=checked.kept,
+                                              dropped=len(checked.dropped), p_model=p_model,
+                                              outlets=idx.hints(question).sources)
         if why:
-            yield refusal(REFUSAL, checked.dropped, why)
+            yield refusal(REFUSAL, checked.dropped, why, answerability)
             return
         text = checked.text
     text, citations, _ = parse_citations(text, hits)
@@ -239,4 +259,5 @@ def answer_stream(
                      for c in citations]
     yield Answer(text=text, citations=citations, refused=False, question=question, backend=backend.name,
                  passages=hits, dropped_markers=bad_markers, dropped=checked.dropped if checked else [],
-                 verified_by=judge.describe() if judge else "", reply=reply)
+                 verified_by=judge.describe() if judge else "", reply=reply,
+                 answerability=answerability if checked is not None else {})

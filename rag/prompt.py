@@ -23,6 +23,9 @@ SYSTEM = (
 )
 # After the question (not cached like the system prompt, so kept short). Chosen on the Reuters dev questions.
 ANSWER_CUE = "Answer, ending each sentence with its passage number in square brackets:"
+# Asked of the model right after it answered (its prompt and reply are still evaluated in llama.cpp's cache, so this
+# costs one forward pass over these few tokens); P("Yes") feeds the refusal decision (rag.refusal).
+ANSWERABLE_ASK = "Do the passages contain the answer to the question? Answer Yes or No."
 # One worked example as a first chat turn: it shows the passages' own wording, a [n] after the sentence and no
 # restated question, which instructions alone did not get from a 1.5B model. It sits between the system prompt and
 # the question, so llama.cpp keeps it evaluated between questions like the system prompt: it costs no time per

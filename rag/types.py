@@ -42,7 +42,7 @@ class Answer:
     ``dropped`` lists the sentences verification removed (or marked) and why; ``verified_by``
     names the judge that checked every sentence ("" when verification was off). ``refusal_reason``
     says why a refusal was given (e.g. "the question asks 'how many troops', and no supported sentence
-    gives that number"; see ``rag.answerability``). ``reply`` is what the backend wrote before verification.
+    gives that number"; see ``rag.refusal``). ``reply`` is what the backend wrote before verification.
     """
 
     text: str
@@ -56,3 +56,4 @@ class Answer:
     verified_by: str = ""
     refusal_reason: str = ""
     reply: str = ""  # what the backend wrote, before verification (the streamed text)
+    answerability: dict[str, float] = field(default_factory=dict)  # what the refusal decision weighed (rag.refusal)

@@ -70,8 +70,10 @@ def locate(evidence: str, hit: Hit) -> Quote | None:
     return Quote(evidence, hit.start + at, hit.start + at + len(evidence))
 
 
-def verify(text: str, passages: Sequence[Hit], judge: Judge, *, mode: str = "remove") -> Checked:
-    """Check every sentence of ``text`` (with [n] markers into ``passages``) as described above."""
+def verify(text: str, passages: Sequence[Hit], judge: Judge, *, mode: str = "remove", question: str | None = None
+           ) -> Checked:
+    """Check every sentence of ``text`` (with [n] markers into ``passages``) as described above; a short sentence
+    ("Delhi.") is judged as the answer to ``question``."""
     if mode not in MODES:
         raise ValueError(f"unknown verification mode {mode!r}; known: {', '.join(MODES)}")
     # instructions hidden in articles are not evidence (rag.injection); blanking keeps offsets valid
@@ -85,17 +87,17 @@ def verify(text: str, passages: Sequence[Hit], judge: Judge, *, mode: str = "rem
         valid = [n for n in numbers if 1 <= n <= len(passages)]
         supporting: list[tuple[int, Verdict]] = []
         if valid:
-            supporting = _supporters(judge, claim, valid, passages)
+            supporting = _supporters(judge, claim, valid, passages, question)
             others = [n for n in range(1, len(passages) + 1) if n not in valid]
             if not supporting and others:  # a wrong number ("[2]" for what passage 1 says): cite the one that says it
-                supporting = _supporters(judge, claim, others, passages, first_only=True)
+                supporting = _supporters(judge, claim, others, passages, question, first_only=True)
                 valid = [n for n, _ in supporting] or valid
             # why, only when it is dropped (one judgement fewer on the path of every re-cited sentence)
-            reason = "" if supporting else _reason(judge.judge(claim, [passages[n - 1].text for n in valid]))
+            reason = "" if supporting else _reason(judge.judge(claim, [passages[n - 1].text for n in valid], question))
         else:
-            whole = judge.judge(claim, [h.text for h in passages])
+            whole = judge.judge(claim, [h.text for h in passages], question)
             if whole.supported:
-                supporting = _supporters(judge, claim, range(1, len(passages) + 1), passages, first_only=True)
+                supporting = _supporters(judge, claim, range(1, len(passages) + 1), passages, question, first_only=True)
             reason = "" if supporting else "no retrieved passage supports it" + _because(whole)
         if supporting:
             out.kept += 1
@@ -124,19 +126,19 @@ def _with_context(hit: Hit, quote: Quote, before: int = 2) -> str:
     return hit.text[begin:quote.end - hit.start]
 
 
-def _supporters(judge: Judge, claim: str, numbers: Sequence[int] | range, passages: Sequence[Hit], *,
-                first_only: bool = False) -> list[tuple[int, Verdict]]:
+def _supporters(judge: Judge, claim: str, numbers: Sequence[int] | range, passages: Sequence[Hit],
+                question: str | None = None, *, first_only: bool = False) -> list[tuple[int, Verdict]]:
     """The cited passages that support ``claim`` on their own, or together when none does alone."""
     found = []
     for n in numbers:
-        verdict = judge.judge(claim, [passages[n - 1].text])
+        verdict = judge.judge(claim, [passages[n - 1].text], question)
         if verdict.supported:
             found.append((n, verdict))
             if first_only:
                 return found
     if found or first_only or len(numbers) < 2:
         return found
-    together = judge.judge(claim, [passages[n - 1].text for n in numbers])
+    together = judge.judge(claim, [passages[n - 1].text for n in numbers], question)
     return [(n, together) for n in numbers] if together.supported else []
 
 

@@ -44,6 +44,11 @@ class Backend(ABC):
         """Whether a call now would wait for other users (a shared local model answering someone else)."""
         return False
 
+    def answerable_probability(self, question: str, passages: Sequence[Hit], reply: str) -> float | None:
+        """P(the passages hold the answer to ``question``) by the model that just wrote ``reply``; None when the
+        backend has no model to ask (``rag.refusal`` then decides on the checks alone)."""
+        return None
+
 
 class ChatBackend(Backend):
     """A backend that sends the shared prompt to a chat model: subclasses implement ``chat``.

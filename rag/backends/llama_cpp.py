@@ -14,6 +14,7 @@ llama.cpp keeps that prefix evaluated between questions.
 from __future__ import annotations
 
 import atexit
+import math
 import os
 import subprocess
 import threading
@@ -28,7 +29,7 @@ from index.types import Hit
 from rag import evidence
 from rag.backends import gguf
 from rag.backends.base import ChatBackend
-from rag.prompt import build_messages
+from rag.prompt import ANSWERABLE_ASK, build_messages
 
 STOP = ["<|im_end|>", "<|endoftext|>"]
 # Called with the number of generations ahead while a caller waits for the shared model (the app shows it), at
@@ -235,6 +236,39 @@ class LlamaCppBackend(ChatBackend):
             out = llm.create_chat_completion(messages=messages, **self._options())
         return str(out["choices"][0]["message"]["content"] or "")
 
+    def yes_probability(self, messages: list[dict[str, str]]) -> float:
+        """P(the reply to ``messages`` starts with "Yes" rather than "No"), from the next-token probabilities of
+        one forward pass (no sampling). What the last call already evaluated (the same system prompt and
+        evidence, when the variable part comes last) is kept in llama.cpp's cache and not evaluated again."""
+        import numpy as np
+
+        llm = self.llm()
+        tokens = llm.tokenize(_render(llm, messages).encode(), special=True)
+        if len(tokens) >= self.n_ctx:
+            raise ValueError(f"a yes/no prompt of {len(tokens)} tokens does not fit n_ctx={self.n_ctx}")
+        yes, no = _yes_no_ids(llm)
+        with GATE.turn(self.wait):
+            done = 0
+            for have, want in zip(llm.input_ids[:llm.n_tokens], tokens[:-1], strict=False):
+                if have != want:
+                    break
+                done += 1
+            llm.n_tokens = done  # keep the shared prefix; llm.eval drops the rest of the cache
+            llm.eval(tokens[done:])
+            logits = np.ctypeslib.as_array(_llama_cpp().llama_get_logits_ith(llm._ctx.ctx, -1), shape=(llm.n_vocab(),))
+            y, n = float(np.logaddexp.reduce(logits[yes])), float(np.logaddexp.reduce(logits[no]))
+        return 1.0 / (1.0 + math.exp(max(-50.0, min(50.0, n - y))))
+
+    def answerable_probability(self, question: str, passages: Sequence[Hit], reply: str) -> float | None:
+        """``yes_probability`` of ``ANSWERABLE_ASK`` after the prompt and ``reply``: asked right after answering,
+        only the reply's end and the ask are new to llama.cpp's cache."""
+        asked = [*self.messages(question, passages), {"role": "assistant", "content": reply},
+                 {"role": "user", "content": ANSWERABLE_ASK}]
+        try:
+            return self.yes_probability(asked)
+        except ValueError:  # a reply too long for the window's slack: decide on the checks alone
+            return None
+
     def chat_stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
         llm = self.llm()
         with GATE.turn(self.wait):
@@ -242,6 +276,42 @@ class LlamaCppBackend(ChatBackend):
                 piece = chunk["choices"][0].get("delta", {}).get("content")
                 if piece:
                     yield str(piece)
+
+
+_YES, _NO = ("Yes", "yes", " Yes", " yes", "YES"), ("No", "no", " No", " no", "NO")
+_formats: dict[int, tuple[Any, list[int], list[int]]] = {}
+
+
+def _llama_cpp() -> Any:
+    import llama_cpp
+
+    return llama_cpp
+
+
+def _format(llm: Any) -> tuple[Any, list[int], list[int]]:
+    """The model's chat template (from its metadata) and its single-token spellings of "Yes" and "No"."""
+    key = id(llm)
+    if key not in _formats:
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        template = llm.metadata.get("tokenizer.chat_template")
+        if not template:
+            raise ConfigError(f"{llm.model_path}: the GGUF file has no chat template; use a chat (instruct) model")
+        eos, bos = (llm.detokenize([t], special=True).decode("utf-8", "ignore") for t in (llm.token_eos(),
+                                                                                            llm.token_bos()))
+        ids = [sorted({t[0] for w in words if len(t := llm.tokenize(w.encode(), add_bos=False)) == 1})
+               for words in (_YES, _NO)]
+        _formats[key] = (Jinja2ChatFormatter(template, eos_token=eos, bos_token=bos), ids[0], ids[1])
+    return _formats[key]
+
+
+def _render(llm: Any, messages: list[dict[str, str]]) -> str:
+    return str(_format(llm)[0](messages=messages).prompt)
+
+
+def _yes_no_ids(llm: Any) -> tuple[list[int], list[int]]:
+    _, yes, no = _format(llm)
+    return yes, no
 
 
 def _bare(messages: list[dict[str, str]]) -> list[dict[str, str]]:

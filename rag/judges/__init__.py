@@ -11,6 +11,7 @@ from typing import Any
 from rag.judges.base import Judge, Verdict, cited_sentences, split_claims, strip_markers
 
 JUDGES = {
+    "model": "rag.judges.model:ModelJudge",
     "offline": "rag.judges.offline:OfflineJudge",
     "lexical": "rag.judges.lexical:LexicalJudge",
     "llm": "rag.judges.llm:LLMJudge",

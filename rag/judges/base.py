@@ -1,6 +1,6 @@
 """The judge interface: does a set of passages support a claim?
 
-A judge has one required method, ``judge(claim, passages) -> Verdict``. Helpers for many claims and
+A judge has one required method, ``judge(claim, passages, question=None) -> Verdict``. Helpers for many claims and
 for splitting an answer into claims live here, so every judge shares them.
 
 Example:
@@ -43,8 +43,9 @@ class Judge(ABC):
     name: str = "judge"
 
     @abstractmethod
-    def judge(self, claim: str, passages: Sequence[str]) -> Verdict:
-        """The verdict on ``claim`` given only ``passages`` (world knowledge must not count)."""
+    def judge(self, claim: str, passages: Sequence[str], question: str | None = None) -> Verdict:
+        """The verdict on ``claim`` given only ``passages`` (world knowledge must not count); with ``question``,
+        a short claim ("Delhi") is judged as the answer to it ("Which city ...?")."""
 
     def judge_many(self, items: Sequence[tuple[str, Sequence[str]]]) -> list[Verdict]:
         """Verdicts for many (claim, passages) pairs; judges with a faster batch path override this."""

@@ -18,6 +18,9 @@ from rag.judges.nlp import parse
 
 _HEDGE_HEADS = {"may", "might", "could", "possibly", "potentially", "likely", "probably", "reportedly", "perhaps"}
 DATE_LABELS = {"DATE", "TIME"}
+NUMBER, DATE, NAME, ROLE, NEGATION, OPPOSITE, STRENGTH = (
+    "number", "date", "name", "role", "negation", "opposite", "strength")
+KINDS = (NUMBER, DATE, NAME, ROLE, NEGATION, OPPOSITE, STRENGTH)
 _PRONOUNS = {"he", "she", "they", "it"}
 _SPEECH = {"say", "tell", "note", "state", "add", "remark", "stress", "warn", "argue", "explain", "insist", "claim",
            "assert", "underscore", "emphasize", "emphasise", "declare", "announce", "write", "report", "mention"}
@@ -33,21 +36,22 @@ class Unit:
     all_words: set[str]  # words anywhere in the passages
 
 
-def checks(cdoc: Any, unit: Unit) -> list[str]:
-    """The hard checks: numbers, dates, names, negation, opposites, quantifiers, modals, hedges."""
-    reasons: list[str] = []
+def checks(cdoc: Any, unit: Unit) -> list[tuple[str, str]]:
+    """The hard checks, as (kind, reason) for each failure; kinds are ``KINDS``: numbers, dates, names and their
+    roles, negation, opposite words, quantifiers, modals and hedges (``strength``)."""
+    reasons: list[tuple[str, str]] = []
     date_tokens = [t for t in cdoc if t.ent_type_ in DATE_LABELS or _is_year(t)]
     plain = [t for t in cdoc if t.ent_type_ not in DATE_LABELS and not _is_year(t)]
     unit_numbers = set().union(*(facts.numbers(d) for d in unit.context))
     passage_numbers = facts.numbers(unit.passage)
     for n in sorted(facts.numbers(plain)):
         if n not in unit_numbers:
-            reasons.append(f"number {_fmt(n)} is not in the evidence")
+            reasons.append((NUMBER, f"number {_fmt(n)} is not in the evidence"))
     for n in sorted(facts.numbers(date_tokens)):
         if n not in passage_numbers:
-            reasons.append(f"date number {_fmt(n)} is not in the passage")
+            reasons.append((DATE, f"date number {_fmt(n)} is not in the passage"))
     missing_dates = facts.dates(cdoc) - facts.dates(unit.passage)
-    reasons += [f"date {d.split(':')[1]} is not in the passage" for d in sorted(missing_dates)]
+    reasons += [(DATE, f"date {d.split(':')[1]} is not in the passage") for d in sorted(missing_dates)]
 
     context_keys = set().union(*(facts.names(d) for d in unit.context))
     context_words = {facts.norm_word(t.text) for d in unit.context for t in d}
@@ -59,37 +63,37 @@ def checks(cdoc: Any, unit: Unit) -> list[str]:
             continue
         if pronoun and facts.name_found(key, unit.all_keys, unit.all_words):
             continue  # "He said ..." where the passages name him earlier
-        reasons.append(f"name {key!r} is not in the evidence")
+        reasons.append((NAME, f"name {key!r} is not in the evidence"))
     for key in sorted(_agents(cdoc)):
         if not pronoun and facts.name_found(key, context_keys, context_words) and not facts.name_found(
                 key, unit_keys, unit_words):
-            reasons.append(f"in the evidence, {key!r} is not the one who acts or speaks")
+            reasons.append((ROLE, f"in the evidence, {key!r} is not the one who acts or speaks"))
 
     c_neg, c_lem = polarity.negated_lemmas(cdoc), polarity.lemmas(cdoc)
     u_neg = set().union(*(polarity.negated_lemmas(d) for d in unit.docs))
     u_lem = set().union(*(polarity.lemmas(d) for d in unit.docs))
     for lemma in sorted((c_neg - u_neg) & u_lem):
-        reasons.append(f"the claim negates {lemma!r}; the evidence does not")
+        reasons.append((NEGATION, f"the claim negates {lemma!r}; the evidence does not"))
     for lemma in sorted((u_neg - c_neg) & c_lem):
-        reasons.append(f"the evidence negates {lemma!r}; the claim does not")
+        reasons.append((NEGATION, f"the evidence negates {lemma!r}; the claim does not"))
     for t in cdoc:
         lemma = polarity.lemma(t)
         if t.pos_ in ("VERB", "ADJ", "ADV", "NOUN") and lemma not in u_lem:
             other = polarity.opposite(lemma, u_lem)
             if other and other not in c_lem and (lemma in c_neg) == (other in u_neg):
-                reasons.append(f"the claim says {t.text!r}; the evidence says {other!r}")
+                reasons.append((OPPOSITE, f"the claim says {t.text!r}; the evidence says {other!r}"))
 
     u_classes = {polarity.UNIVERSAL[t.lower_] for d in unit.docs for t in d if t.lower_ in polarity.UNIVERSAL}
     for t in cdoc:
         if (t.lower_ in polarity.UNIVERSAL and polarity.UNIVERSAL[t.lower_] not in u_classes
                 and t.dep_ != "pobj" and (t.i == 0 or cdoc[t.i - 1].lower_ not in ("above", "at", "after", "not"))):
-            reasons.append(f"the claim generalises with {t.text!r}; the evidence does not")
+            reasons.append((STRENGTH, f"the claim generalises with {t.text!r}; the evidence does not"))
     for t in cdoc:  # "officials agreed" where the evidence has "a NATO official"
         if t.tag_ == "NNS" and t.lemma_.lower() not in {x.lemma_.lower() for d in unit.docs for x in d
                                                         if x.tag_ in ("NNS", "NNPS")}:
             singles = [x for d in unit.docs for x in d if x.lemma_.lower() == t.lemma_.lower() and x.tag_ == "NN"]
             if singles and all(any(c.lower_ in ("a", "an", "one") for c in x.children) for x in singles):
-                reasons.append(f"the claim says {t.text!r}; the evidence speaks of one")
+                reasons.append((STRENGTH, f"the claim says {t.text!r}; the evidence speaks of one"))
     reasons += _swapped_names(cdoc, unit)
     c_strong, c_weak = polarity.modal_strength(cdoc)
     u_strong = u_weak = False
@@ -97,13 +101,14 @@ def checks(cdoc: Any, unit: Unit) -> list[str]:
         s, w = polarity.modal_strength(d)
         u_strong, u_weak = u_strong or s, u_weak or w
     if c_strong and not c_weak and u_weak and not u_strong:
-        reasons.append("the claim states as certain what the evidence gives as possible")
+        reasons.append((STRENGTH, "the claim states as certain what the evidence gives as possible"))
     c_hedged = any(t.lower_ in _HEDGE_HEADS | {"would", "can", "should"} for t in cdoc)
     if not c_hedged:
         for d in unit.docs:
             for t in d:
                 if t.lower_ in _HEDGE_HEADS and t.head.lemma_.lower() in c_lem and t.head.pos_ in ("VERB", "ADJ"):
-                    reasons.append(f"the evidence hedges {t.head.text!r} with {t.text!r}; the claim does not")
+                    why = f"the evidence hedges {t.head.text!r} with {t.text!r}; the claim does not"
+                    reasons.append((STRENGTH, why))
     return reasons
 
 
@@ -147,7 +152,7 @@ def _slots(docs: Sequence[Any]) -> dict[tuple[str, str], set[str]]:
     return slots
 
 
-def _swapped_names(cdoc: Any, unit: Unit) -> list[str]:
+def _swapped_names(cdoc: Any, unit: Unit) -> list[tuple[str, str]]:
     """Names in the same slot of the same word but different: "met Healey" where the evidence says "met Hegseth"."""
     unit_slots = _slots(unit.docs)
     reasons = []
@@ -157,7 +162,7 @@ def _swapped_names(cdoc: Any, unit: Unit) -> list[str]:
             continue
         for key in keys:
             if not any(facts.same_name(key, other) for other in theirs):
-                reasons.append(f"the evidence has {', '.join(sorted(theirs))} where the claim has {key!r}")
+                reasons.append((ROLE, f"the evidence has {', '.join(sorted(theirs))} where the claim has {key!r}"))
     return reasons
 
 

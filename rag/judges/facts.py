@@ -8,6 +8,7 @@ the name key "us". Works on spaCy ``Doc``/``Span`` objects from ``rag.judges.nlp
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -61,10 +62,14 @@ _SPELLING = {"defence": "defense", "organisation": "organization", "programme": 
 
 
 def norm_word(word: str) -> str:
-    """Lower case, British spellings folded to American, possessive and dots removed."""
-    w = word.lower().replace("’", "'")
+    """Lower case, diacritics folded ("Sprūds" = "Spruds"), British spellings folded to American, possessive and
+    dots removed."""
+    w = _fold(word.lower().replace("’", "'"))
     w = re.sub(r"'s$", "", w).strip(".'\"“”‘’")
     return _SPELLING.get(w, w)
+
+
+_LINKING = {"of", "the", "and", "for", "de", "la", "du", "&"}
 
 
 def name_key(text: str) -> str:
@@ -153,13 +158,32 @@ def names(doc: Any) -> set[str]:
     return keys
 
 
+def _fold(text: str) -> str:
+    """``text`` without combining marks: "ū" -> "u", "é" -> "e" (ASCII text is returned as it is)."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def initials(key: str) -> str:
+    """The acronym of a multi-word name key: "ukraine defense contact group" -> "udcg" ("" for one word)."""
+    parts = [p for p in key.split() if p not in _LINKING]
+    return "".join(p[0] for p in parts) if len(parts) > 1 else ""
+
+
 def name_found(key: str, text_keys: set[str], text_words: set[str]) -> bool:
     """Whether the name ``key`` occurs in a text with these name keys and (normalised) words.
 
-    A multi-word name is found when its last word is ("Pete Hegseth" in "... Hegseth said"), or when
-    all its words are ("Ukraine Defense Contact Group").
+    A multi-word name is found when its last word is ("Pete Hegseth" in "... Hegseth said"), when all its words
+    are ("Ukraine Defense Contact Group"), or when its acronym is ("UDCG"); an acronym is found when a name with
+    those initials is.
     """
     if key in text_keys or key in text_words:
+        return True
+    acronym = initials(key)
+    if acronym and len(acronym) >= 2 and (acronym in text_keys or acronym in text_words):
+        return True
+    if " " not in key and 2 <= len(key) <= 6 and any(initials(k) == key for k in text_keys):
         return True
     parts = key.split()
     if len(parts) > 1 and (parts[-1] in text_words or parts[-1] in text_keys):

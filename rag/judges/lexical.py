@@ -20,7 +20,8 @@ class LexicalJudge(Judge):
     def __init__(self, threshold: float = 0.75) -> None:
         self.threshold = threshold
 
-    def judge(self, claim: str, passages: Sequence[str]) -> Verdict:
+    def judge(self, claim: str, passages: Sequence[str], question: str | None = None) -> Verdict:
+        """The share of the claim's content words in the passages (the question is not used: the baseline)."""
         wanted = content_words(claim)
         if not wanted:
             return Verdict(supported=True, score=1.0, evidence="")

@@ -53,11 +53,12 @@ class LLMJudge(Judge):
     def describe(self) -> str:
         return f"llm ({self.backend.describe()})"
 
-    def judge(self, claim: str, passages: Sequence[str]) -> Verdict:
+    def judge(self, claim: str, passages: Sequence[str], question: str | None = None) -> Verdict:
         blocks = "\n\n".join(f"Passage {n}:\n{p}" for n, p in enumerate(passages, 1))
+        said = f"Question: {question}\nAnswer (the claim): {claim}" if question else f"Claim: {claim}"
         reply = self.backend.chat([
             {"role": "system", "content": VERDICT_SYSTEM},
-            {"role": "user", "content": f"{blocks}\n\nClaim: {claim}\n\nSUPPORTED or UNSUPPORTED?"},
+            {"role": "user", "content": f"{blocks}\n\n{said}\n\nSUPPORTED or UNSUPPORTED?"},
         ])
         return parse_verdict(reply)
 

@@ -13,29 +13,48 @@ then runs the checks word overlap cannot do:
 - strength: no "all"/"every"/"only" the unit lacks, no "will" where the unit says "may", no dropped hedge
   ("potentially backed" is not "backed").
 
-The claim is supported when some unit matches well enough and passes every check; the verdict names
-that unit as evidence. Otherwise the reasons come from the best-matching unit.
+The best unit is the best-matching one that passes every check (else the best-matching one). What was found
+there (cosine, coverage, which kinds of check failed, whether it is a short answer judged with its question)
+goes to a logistic regression fitted on dev claims (``rag.judges.calibration``, ``eval/fit.py``): supported when
+its probability reaches the fitted threshold. The verdict names that unit as evidence; the reasons, when it is
+not supported, are the failed checks. Long passages (a whole article) are first cut to the sentences closest
+to the claim (``_window``), so their cost is bounded. ``rag.judges.model`` adds the local model's own reading.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from rag.judges import facts, polarity
+from index.chunking import sentence_spans
+from rag.judges import calibration, facts, polarity
 from rag.judges.base import Judge, Verdict
-from rag.judges.checks import DATE_LABELS, Unit, checks, evidence_units, negators
+from rag.judges.checks import DATE_LABELS, KINDS, NEGATION, Unit, checks, evidence_units, negators
 from rag.judges.nlp import parse
 
 _CONTENT_POS = {"NOUN": 1.0, "PROPN": 1.0, "NUM": 1.0, "VERB": 0.7, "ADJ": 0.7, "ADV": 0.3}
 _LIGHT = {"say", "tell", "add", "state", "note", "report", "accord", "also", "according", "be", "have", "do",
           "make", "get", "take", "give", "go", "come", "claim", "describe", "call", "stress", "argue", "explain"}
 _MAX_CACHED_VECTORS = 5_000  # words and sentences; ~60 MB as Python floats at 384 dimensions
+SHORT_ANSWER_WORDS = 8  # a claim this short, given with its question, is judged as the answer to it
+MAX_SENTENCES = 12  # passages longer than this in all are windowed (``OfflineJudge._window``)
+WINDOW_SENTENCES = 4
 _NUMBER_LABELS = {"MONEY", "PERCENT", "CARDINAL", "QUANTITY", "ORDINAL"}
 _NUMBER_WORDS = {"dollar", "percent", "cent", "euro", "pound", "per", "billion", "million", "thousand", "trillion",
                  "bn", "%", "$"}
+
+
+@dataclass
+class Assessment:
+    """What the checks found: the combiner's inputs, the evidence unit they came from, the reasons to show."""
+
+    features: dict[str, float]
+    unit: Unit | None
+    reasons: list[str] = field(default_factory=list)
+    question: str | None = None  # the question the claim was judged as the answer to
 
 
 class OfflineJudge(Judge):
@@ -70,33 +89,79 @@ class OfflineJudge(Judge):
         return (f"offline (spaCy + MiniLM checks; alignment >= {self.min_alignment}, "
                 f"coverage >= {self.min_coverage})")
 
-    def judge(self, claim: str, passages: Sequence[str]) -> Verdict:
+    def judge(self, claim: str, passages: Sequence[str], question: str | None = None) -> Verdict:
+        return self.verdict(self.assess(claim, passages, question), "offline")
+
+    @staticmethod
+    def verdict(found: Assessment, combiner: str) -> Verdict:
+        """The verdict of the fitted ``combiner`` on what was found."""
+        if found.unit is None:
+            return Verdict(False, 0.0, "", found.reasons)
+        rule = calibration.combiner(combiner)
+        p = rule.probability(found.features)
+        if p >= rule.threshold:
+            return Verdict(True, round(p, 4), found.unit.text, [])
+        return Verdict(False, round(p, 4), found.unit.text, found.reasons or [f"judged unsupported (P={p:.2f})"])
+
+    def assess(self, claim: str, passages: Sequence[str], question: str | None = None) -> Assessment:
+        """What the checks find for ``claim`` (the answer to ``question``, when one is given and the claim is
+        short) in its best evidence unit: the features the combiner weighs, and the reasons to show."""
         claim = claim.strip()
-        units = evidence_units(tuple(passages))
-        if not claim or not units:
-            return Verdict(False, 0.0, "", ["no passage text to check against"] if claim else ["empty claim"])
-        cdoc = parse(claim)
-        vectors = self._embed([claim] + [u.text for u in units])
-        cvec = vectors[claim]
-        best: tuple[float, Unit, list[str]] | None = None
+        if not claim:
+            return Assessment({}, None, ["empty claim"])
+        asked = bool(question and question.strip()) and len(claim.split()) <= SHORT_ANSWER_WORDS
+        statement = f"{question.strip()} {claim}" if asked and question else claim
+        units = evidence_units(self._window(statement, tuple(p for p in passages if p.strip())))
+        if not units:
+            return Assessment({}, None, ["no passage text to check against"])
+        cdoc, sdoc = parse(claim), parse(statement)
+        vectors = self._embed([statement] + [u.text for u in units])
+        cvec = vectors[statement]
+        best: tuple[float, Unit, list[tuple[str, str]], float, float, list[str]] | None = None
         for unit in units:
             cosine = _dot(cvec, vectors[unit.text])
-            coverage, missing = self._coverage(cdoc, unit)
-            reasons = checks(cdoc, unit)
+            coverage, missing = self._coverage(sdoc, unit)
+            failed = checks(cdoc, unit)
             if len(unit.docs) == 1 and cosine >= 0.8 and negators(cdoc) != negators(unit.docs[0]):
-                reasons.append("the claim and its closest sentence differ in negation")
-            if cosine < self.min_alignment:
-                reasons.append(f"no passage sentence says this (best match cosine {cosine:.2f})")
-            if coverage < self.min_coverage:
-                reasons.append(f"not in the evidence: {', '.join(missing)}")
+                failed.append((NEGATION, "the claim and its closest sentence differ in negation"))
             score = 0.5 * max(cosine, 0.0) + 0.5 * coverage
-            if reasons:
+            if failed or cosine < self.min_alignment or coverage < self.min_coverage:
                 score *= 0.5
-            if best is None or (not reasons, score) > (not best[2], best[0]):
-                best = (score, unit, reasons)
+            if best is None or (not failed, score) > (not best[2], best[0]):
+                best = (score, unit, failed, cosine, coverage, missing)
         assert best is not None
-        score, unit, reasons = best
-        return Verdict(supported=not reasons, score=round(score, 4), evidence=unit.text, reasons=reasons)
+        _, unit, failed, cosine, coverage, missing = best
+        reasons = [text for _, text in failed]
+        if cosine < self.min_alignment:
+            reasons.append(f"no passage sentence says this (best match cosine {cosine:.2f})")
+        if coverage < self.min_coverage:
+            reasons.append(f"not in the evidence: {', '.join(missing)}")
+        features = {"cosine": cosine, "coverage": coverage, "short_answer": float(asked),
+                    **{f"fails_{kind}": float(any(k == kind for k, _ in failed)) for kind in KINDS}}
+        return Assessment(features, unit, reasons, question if asked else None)
+
+    def _window(self, claim: str, passages: tuple[str, ...]) -> tuple[str, ...]:
+        """Long passages cut to the sentences that matter, so a whole article costs about what a chunk does:
+        the ``WINDOW_SENTENCES`` sentences closest to the claim, each with the sentence before and after it,
+        as separate pieces (each a substring of its passage, so the evidence can still be located)."""
+        spans = [(i, s, e) for i, p in enumerate(passages) for s, e in sentence_spans(p)]
+        if len(spans) <= MAX_SENTENCES:
+            return passages
+        texts = [passages[i][s:e] for i, s, e in spans]
+        vectors = self._embed([claim, *texts])
+        ranked = sorted(range(len(spans)), key=lambda j: -_dot(vectors[claim], vectors[texts[j]]))
+        keep = sorted({j + d for j in ranked[:WINDOW_SENTENCES] for d in (-1, 0, 1)
+                       if 0 <= j + d < len(spans) and spans[j + d][0] == spans[j][0]})
+        pieces: list[tuple[int, int, int]] = []
+        prev = -2
+        for j in keep:
+            i, s, e = spans[j]
+            if pieces and prev == j - 1 and pieces[-1][0] == i:
+                pieces[-1] = (i, pieces[-1][1], e)
+            else:
+                pieces.append((i, s, e))
+            prev = j
+        return tuple(passages[i][s:e] for i, s, e in pieces)
 
     def _coverage(self, cdoc: Any, unit: Unit) -> tuple[float, list[str]]:
         """Weighted share of the claim's content words found in the unit.

@@ -37,16 +37,23 @@ def test_real_judge_turns_an_unsupported_reply_into_a_refusal(real_index: Index)
     assert answer.dropped and answer.dropped[0].citations == (1,)
 
 
-def test_extractive_refuses_a_near_miss_and_answers_the_close_question(real_index: Index) -> None:
-    """The articles talk about troops and aid, but never say how many troops Europe would send."""
+def test_the_refusal_decision_sees_a_near_miss_and_answers_the_close_question(real_index: Index) -> None:
+    """The articles talk about troops and aid, but never say how many troops Europe would send. The calibrated
+    decision (rag.refusal) gives the near miss a lower P than the close question; whether that is below its
+    threshold is the dev data's call (refusing on the kind check alone refused 4 of 37 answerable dev questions),
+    and a refusal names what is missing."""
     from rag.backends import get_backend
+    from rag.judges.calibration import combiner
 
     backend = get_backend("extractive")
     near_miss = answer_from(real_index, "How many troops would European countries have to contribute to a "
                                         "peacekeeping force in Ukraine?", backend=backend, k=5)
-    assert near_miss.refused and "How many troops" in near_miss.refusal_reason and near_miss.passages
     answered = answer_from(real_index, "How much aid have about 50 countries given Ukraine?", backend=backend, k=5)
     assert not answered.refused and "126" in answered.text
+    assert near_miss.answerability["fails_kind"] == 1.0 and answered.answerability["fails_kind"] == 0.0
+    rule = combiner("answerable-offline")
+    assert rule.probability(near_miss.answerability) < rule.probability(answered.answerability)
+    assert not near_miss.refused or "How many troops" in near_miss.refusal_reason
     unverified = answer_from(real_index, "How many troops would European countries have to contribute to a "
                                          "peacekeeping force in Ukraine?", backend=backend, k=5, verify=False)
     assert not unverified.refused  # the check belongs to verification: without it the quote stands

@@ -35,7 +35,7 @@ def test_conversation_uses_the_model_rewrite_only_when_it_is_sane(fake_index: In
     import rag.api
 
     monkeypatch.setitem(rag.api._open, fake_index.dir, fake_index)
-    monkeypatch.setattr(rag.api, "default_judge", lambda idx: LexicalJudge())
+    monkeypatch.setattr(rag.api, "default_judge", lambda idx, backend=None: LexicalJudge())
     sane = ScriptedFakeLLM(["The articles don't say.", "What did Hegseth say about troops in Ukraine?"])
     chat = Conversation(llm=sane, index_dir=fake_index.dir)
     chat.ask(FIRST)
@@ -53,7 +53,7 @@ def test_a_streamed_turn_yields_text_then_the_answer_and_is_remembered(fake_inde
     import rag.api
 
     monkeypatch.setitem(rag.api._open, fake_index.dir, fake_index)
-    monkeypatch.setattr(rag.api, "default_judge", lambda idx: LexicalJudge())
+    monkeypatch.setattr(rag.api, "default_judge", lambda idx, backend=None: LexicalJudge())
     chat = Conversation(llm=ScriptedFakeLLM(["The articles don't say."]), index_dir=fake_index.dir)
     pieces = list(chat.ask_stream(FIRST))
     assert all(isinstance(p, str) for p in pieces[:-1]) and len(pieces) > 2

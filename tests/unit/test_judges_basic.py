@@ -106,3 +106,20 @@ def test_the_offline_judge_survives_its_vector_cache_filling_up(monkeypatch) -> 
                "The textile federation said exports fell. Makers lost orders to South Korea and Hong Kong.")
     verdict = judge.judge("The central bank chief turned down the textile makers' plea.", [passage])  # synonyms
     assert isinstance(verdict.supported, bool)
+
+
+def test_the_judge_dev_and_test_claims_are_what_the_readme_says() -> None:
+    from eval.datasets import CLAIMS_REUTERS_DEV, CLAIMS_TEST
+    from eval.passages import article_text
+
+    dev, test = load_claims(CLAIMS_REUTERS_DEV), load_claims(CLAIMS_TEST)
+    assert len(dev) >= 200 and len(test) >= 180
+    for claims in (dev, test):
+        assert 0.3 <= sum(c.label for c in claims) / len(claims) <= 0.6
+        short = [c for c in claims if c.kind == "short_answer"]
+        assert len(short) >= 25 and all(c.question and len(c.claim.split()) <= 8 for c in short)
+    assert {c.article for c in dev}.isdisjoint({c.article for c in test})  # different stories
+    samples = [c for c in test if c.article and not c.article.startswith("reuters-")]
+    assert len(samples) >= 50
+    for c in samples:
+        assert all(p in article_text(c.article) for p in c.passages), c.claim
