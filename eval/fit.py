@@ -25,7 +25,6 @@ from typing import Any
 from eval.datasets import JUDGE_DEV, JUDGE_TEST, LabelledClaim, load_claims
 from eval.passages import LENGTHS, at_length
 from rag.judges import calibration
-from rag.judges.base import Judge
 
 # Every feature the checks give, then backward elimination on 5-fold dev CV balanced accuracy (a feature went when
 # leaving it out cost at most 0.002; run ``ablation`` to see each one's effect): the checks-only combiner does not
@@ -204,7 +203,8 @@ def _expanded(claims: list[LabelledClaim], length: str) -> list[LabelledClaim]:
     return out
 
 
-ANSWERABLE = {"answerable-offline": ("fails_names", "fails_kind", "fails_speaker", "kept_share")}
+ANSWERABLE: dict[str, tuple[str, ...]] = {
+    "answerable-offline": ("fails_names", "fails_kind", "fails_speaker", "kept_share")}
 ANSWERABLE["answerable"] = (*ANSWERABLE["answerable-offline"], "model_logit")
 MAX_FALSE_REFUSALS = 0.05
 
@@ -297,7 +297,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         main_answerable(args.answerable, args.test_runs, args.report_only, args.model or DEFAULT_MODEL)
         return
-    judge: Judge = get_judge("model", **({"model": args.model} if args.model else {}))
+    judge: Any = get_judge("model", **({"model": args.model} if args.model else {}))  # a ModelJudge
     tag = f"model-{judge.backend.model}"
     dev = [c for path in JUDGE_DEV for c in load_claims(path)]
     rows, seconds = features(judge, dev, tag)
