@@ -170,6 +170,7 @@ class LlamaCppBackend(ChatBackend):
         self.repeat_penalty = repeat_penalty
         self.evidence_budget = evidence_budget
         self.wait = wait
+        self._last_prompt: tuple[Any, list[dict[str, str]]] | None = None
         if self._limit() < 128:
             raise ConfigError(f"n_ctx={n_ctx} leaves no room for a prompt with max_tokens={max_tokens}: give the model "
                               f"a context of at least {max_tokens + 160} tokens")
@@ -194,7 +195,17 @@ class LlamaCppBackend(ChatBackend):
     def messages(self, question: str, passages: Sequence[Hit], budget: int | None = None) -> list[dict[str, str]]:
         """The prompt, shrunk until it fits the context window with room for the reply (never an overflow):
         a smaller evidence budget first, then no worked example, then every passage's text cut to an equal share
-        (labels and fence kept), then the last passages left out."""
+        (labels and fence kept), then the last passages left out. The last one built is kept: the answerability
+        ask right after an answer (``answerable_probability``) rebuilds the same prompt."""
+        key = (question, tuple((h.doc_id, h.start, h.end, h.text) for h in passages), budget, id(self.embedder))
+        last = self._last_prompt
+        if last is not None and last[0] == key:
+            return [dict(m) for m in last[1]]
+        built = self._fitted_messages(question, passages, budget)
+        self._last_prompt = (key, built)
+        return [dict(m) for m in built]
+
+    def _fitted_messages(self, question: str, passages: Sequence[Hit], budget: int | None) -> list[dict[str, str]]:
         limit = self._limit()
         llm = self.llm()
         question = _cut(llm, question, min(300, max(16, limit // 4)))
@@ -243,10 +254,10 @@ class LlamaCppBackend(ChatBackend):
         import numpy as np
 
         llm = self.llm()
-        tokens = llm.tokenize(_render(llm, messages).encode(), special=True)
+        template, yes, no = _format(llm)
+        tokens = llm.tokenize(str(template(messages=messages).prompt).encode(), special=True)
         if len(tokens) >= self.n_ctx:
             raise ValueError(f"a yes/no prompt of {len(tokens)} tokens does not fit n_ctx={self.n_ctx}")
-        yes, no = _yes_no_ids(llm)
         with GATE.turn(self.wait):
             done = 0
             for have, want in zip(llm.input_ids[:llm.n_tokens], tokens[:-1], strict=False):
@@ -305,13 +316,6 @@ def _format(llm: Any) -> tuple[Any, list[int], list[int]]:
     return _formats[key]
 
 
-def _render(llm: Any, messages: list[dict[str, str]]) -> str:
-    return str(_format(llm)[0](messages=messages).prompt)
-
-
-def _yes_no_ids(llm: Any) -> tuple[list[int], list[int]]:
-    _, yes, no = _format(llm)
-    return yes, no
 
 
 def _bare(messages: list[dict[str, str]]) -> list[dict[str, str]]:
