@@ -59,7 +59,8 @@ def main() -> None:
                       command=f"bench/eval_backends.py --backends {label} --k {args.k} --questions {args.questions}"
                               + (f" --articles {args.articles}" if args.articles else ""))
             results[label] = json.loads((out / "summary.json").read_text())
-    print(f"\n{len(results)} backends, {args.questions.name}, k={args.k}, judge: offline\n")
+    print(f"\n{len(results)} backends, {args.questions.name}, k={args.k}; answers verified by the default judge "
+          "(model for the bundled 1.5B, else offline); faithfulness scored by the offline judge\n")
     print("| backend | " + " | ".join(COLUMNS) + " |")
     print("|---|" + "---|" * len(COLUMNS))
     for name, s in results.items():

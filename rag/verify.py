@@ -90,14 +90,14 @@ def verify(text: str, passages: Sequence[Hit], judge: Judge, *, mode: str = "rem
             supporting = _supporters(judge, claim, valid, passages, question)
             others = [n for n in range(1, len(passages) + 1) if n not in valid]
             if not supporting and others:  # a wrong number ("[2]" for what passage 1 says): cite the one that says it
-                supporting = _supporters(judge, claim, others, passages, question, first_only=True)
+                supporting = _holder(judge, claim, others, passages, question)
                 valid = [n for n, _ in supporting] or valid
             # why, only when it is dropped (one judgement fewer on the path of every re-cited sentence)
             reason = "" if supporting else _reason(judge.judge(claim, [passages[n - 1].text for n in valid], question))
         else:
             whole = judge.judge(claim, [h.text for h in passages], question)
             if whole.supported:
-                supporting = _supporters(judge, claim, range(1, len(passages) + 1), passages, question, first_only=True)
+                supporting = _holder(judge, claim, range(1, len(passages) + 1), passages, question, whole)
             reason = "" if supporting else "no retrieved passage supports it" + _because(whole)
         if supporting:
             out.kept += 1
@@ -140,6 +140,23 @@ def _supporters(judge: Judge, claim: str, numbers: Sequence[int] | range, passag
         return found
     together = judge.judge(claim, [passages[n - 1].text for n in numbers], question)
     return [(n, together) for n in numbers] if together.supported else []
+
+
+def _holder(judge: Judge, claim: str, numbers: Sequence[int] | range, passages: Sequence[Hit],
+            question: str | None = None, together: Verdict | None = None) -> list[tuple[int, Verdict]]:
+    """The one passage among ``numbers`` that supports ``claim`` on its own: the judge reads them together once and
+    the passage holding the evidence it found is confirmed alone (the same evidence again: a memoised model judge
+    asks its model once, not once per passage); the first supporter in order when no single passage holds it."""
+    together = together or judge.judge(claim, [passages[n - 1].text for n in numbers], question)
+    if not together.supported:
+        return []
+    holders = [n for n in numbers if together.evidence and together.evidence.strip() in passages[n - 1].text]
+    for n in holders[:1]:
+        alone = judge.judge(claim, [passages[n - 1].text], question)
+        if alone.supported:
+            return [(n, alone)]
+    rest = [n for n in numbers if n not in holders[:1]]
+    return _supporters(judge, claim, rest, passages, question, first_only=True) if rest else []
 
 
 def _because(verdict: Verdict) -> str:

@@ -56,6 +56,9 @@ class ModelJudge(OfflineJudge):
             raise ConfigError(f"The model judge needs a local model (the llama-cpp backend), not {backend.name!r}.")
         self.backend = backend
         self._memo: dict[tuple[str, tuple[str, ...], str | None], Verdict] = {}
+        # P(yes) per prompt: verification often finds the same evidence unit again through another passage set
+        # (a sentence judged against all passages, then against the one that holds its unit)
+        self._asked: dict[tuple[str, str, str | None], float] = {}
 
     def describe(self) -> str:
         rule = calibration.combiner(self.name)
@@ -89,8 +92,12 @@ class ModelJudge(OfflineJudge):
 
     def _model_features(self, claim: str, found: Assessment) -> dict[str, float]:
         assert found.unit is not None
-        p = self.backend.yes_probability(claim_prompt(window(found.unit), claim, found.question))
-        return {"model_logit": calibration.logit(p)}
+        key = (window(found.unit), claim, found.question)
+        if key not in self._asked:
+            if len(self._asked) >= _MEMO:
+                self._asked.pop(next(iter(self._asked)))
+            self._asked[key] = self.backend.yes_probability(claim_prompt(*key))
+        return {"model_logit": calibration.logit(self._asked[key])}
 
 
 def window(unit: Unit, words: int = WINDOW_WORDS) -> str:

@@ -106,3 +106,37 @@ def test_extractive_streams_its_sentences(fake_index: Index, articles: Path) -> 
     pieces = list(answer_stream(fake_index, QUESTION, backend=backend, k=3, verify=False))
     whole = answer_from(fake_index, QUESTION, backend=backend, k=3, verify=False)
     assert "".join(pieces[:-1]).strip() == whole.text and pieces[-1].text == whole.text
+
+
+class CountingJudge(LexicalJudge):
+    """The real lexical judge, counting how many judgements verification asks of it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[int] = []
+
+    def judge(self, claim, passages, question=None):  # type: ignore[no-untyped-def]
+        self.calls.append(len(passages))
+        return super().judge(claim, passages, question)
+
+
+def test_re_citing_reads_the_other_passages_together_not_one_by_one(fake_index: Index, articles: Path) -> None:
+    """A model judge costs a forward pass per judgement: a wrongly cited sentence costs three, whatever k is."""
+    fake_index.ingest([articles])
+    hits = fake_index.search(QUESTION, k=5)
+    n = next(i for i, h in enumerate(hits, 1) if "Brekelmans" in h.text)
+    wrong = next(i for i, h in enumerate(hits, 1) if not LexicalJudge().judge(SUPPORTED, [h.text]).supported)
+    judge = CountingJudge()
+    checked = verify(f"{SUPPORTED} [{wrong}].", hits, judge)
+    assert checked.text.endswith(f"[{n}]") and checked.kept == 1
+    assert judge.calls == [1, 4, 1]  # the cited passage, the four others together, the one holding the evidence
+
+
+def test_an_unsupported_wrongly_cited_sentence_costs_two_judgements_and_a_reason(fake_index: Index,
+                                                                                 articles: Path) -> None:
+    fake_index.ingest([articles])
+    hits = fake_index.search(QUESTION, k=5)
+    judge = CountingJudge()
+    checked = verify(f"{PLANTED} [1].", hits, judge)
+    assert checked.kept == 0 and len(checked.dropped) == 1
+    assert judge.calls == [1, 4, 1]  # cited, the others together, then why (memoised by the model judge)
