@@ -1,11 +1,11 @@
 """Reuters-21578 stories as article files, for evaluation over real news nobody on the project wrote.
 
 The corpus stays where it is (``../shared/corpora/reuters21578``, or a folder you name): this module reads its
-SGML files and writes one ``reuters-<NEWID>.txt`` per story with a body into a cache folder, with front matter
-(title, outlet "Reuters", date), the dateline kept at the start of the body as on the wire, lines re-joined into
-paragraphs, ``&#n;`` control entities and the "Reuter" sign-off removed. Stories without a body are skipped.
-A file that is not valid UTF-8 (``reut2-017.sgm`` holds one Latin-1 byte) is read story by story: a story that
-does not decode as UTF-8 is read as Latin-1, so one bad byte costs nothing.
+SGML files with ``index.archives`` (the one reader of archives: title, date, dateline, body re-joined into
+paragraphs, entities and sign-off removed, stories without a body skipped, a non-UTF-8 story read as Latin-1)
+and writes one ``reuters-<NEWID>.txt`` per story into a cache folder, with front matter (title, outlet
+"Reuters", date) and the dateline at the start of the body as on the wire (``Story.as_article``).
+``rag ingest reut2-000.sgm`` reads the same stories straight from the archive, as the same documents.
 
 Run:  python -m eval.reuters [--corpus DIR] [--files reut2-000.sgm ...] [--out DIR]
 """
@@ -13,81 +13,16 @@ Run:  python -m eval.reuters [--corpus DIR] [--files reut2-000.sgm ...] [--out D
 from __future__ import annotations
 
 import argparse
-import html
-import re
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
+from index.archives import Story, parse
 from index.errors import ConfigError
+
+__all__ = ["CORPUS", "EVAL_FILES", "Story", "default_out_dir", "parse", "stories", "write_articles"]
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "reuters21578"
 # The stories the Reuters question sets are about, and their distractors: the first two files (2,000 stories).
 EVAL_FILES = ("reut2-000.sgm", "reut2-001.sgm")
-
-_STORY = re.compile(rb"<REUTERS\b(.*?)</REUTERS>", re.DOTALL)
-_NEWID = re.compile(r'NEWID="(\d+)"')
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_SIGNOFF = re.compile(r"\s*\bReuters?\s*$")
-
-
-@dataclass(frozen=True)
-class Story:
-    newid: int
-    date: str  # YYYY-MM-DD
-    title: str
-    dateline: str
-    body: str
-
-    @property
-    def stem(self) -> str:
-        return f"reuters-{self.newid}"
-
-    def as_article(self) -> str:
-        """The story as a plain-text article with front matter, as ``rag ingest`` reads it."""
-        title = self.title.replace("\n", " ")
-        lead = f"{self.dateline} - " if self.dateline else ""
-        return f"---\ntitle: {title}\nsource: Reuters\ndate: {self.date}\n---\n{title}\n\n{lead}{self.body}\n"
-
-
-def _field(tag: str, text: str) -> str:
-    m = re.search(rf"<{tag}>(.*?)</{tag}>", text, re.DOTALL)
-    return m.group(1) if m else ""
-
-
-def _clean(raw: str) -> str:
-    return _CONTROL.sub("", html.unescape(raw))
-
-
-def _paragraphs(body: str) -> str:
-    """Wire bodies wrap at ~70 columns and start paragraphs with an indent: re-join lines, keep paragraphs."""
-    paras = [" ".join(p.split()) for p in re.split(r"\n\s{2,}|\n\s*\n", body)]
-    text = "\n\n".join(p for p in paras if p)
-    return _SIGNOFF.sub("", text).strip()
-
-
-def parse(data: bytes) -> list[Story]:
-    """Every story with a body in one SGML file's bytes."""
-    out = []
-    for m in _STORY.finditer(data):
-        chunk = m.group(0)
-        try:
-            text = chunk.decode("utf-8")
-        except UnicodeDecodeError:
-            text = chunk.decode("latin-1")
-        newid = _NEWID.search(text)
-        body = _paragraphs(_clean(_field("BODY", text)))
-        if not newid or not body:
-            continue
-        raw_date = _clean(_field("DATE", text)).strip()
-        try:
-            day = datetime.strptime(raw_date.split()[0], "%d-%b-%Y").date().isoformat()
-        except (ValueError, IndexError):
-            day = ""
-        dateline = " ".join(_clean(_field("DATELINE", text)).split()).rstrip(" -")
-        title = " ".join(_clean(_field("TITLE", text)).split())
-        out.append(Story(int(newid.group(1)), day, title, dateline, body))
-    return out
 
 
 def stories(corpus: Path = CORPUS, files: tuple[str, ...] = EVAL_FILES) -> list[Story]:

@@ -1,4 +1,7 @@
-"""Find article files and read them as text, with a reason for every file that cannot be read."""
+"""Find article files and read them as text, with a reason for every file that cannot be read.
+
+Archives (a file of many articles: Reuters SGML, JSON Lines) are found here too, and read by ``index.archives``.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+ARCHIVE_SUFFIXES = {".sgm": "sgml", ".sgml": "sgml", ".jsonl": "jsonl"}  # one file, many articles
+KNOWN = ".txt, .md, .html, .sgm (Reuters SGML) or .jsonl (JSON Lines)"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -28,7 +33,7 @@ class Skip:
 
 
 def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[Skip]]:
-    """Expand files and folders into article files; anything unusable comes back as a Skip."""
+    """Expand files and folders into article files and archives; anything unusable comes back as a Skip."""
     files: list[Path] = []
     skips: list[Skip] = []
     for given in paths:
@@ -39,12 +44,12 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
             found, unsupported = _walk(path)
             files.extend(found)
             if not found:
-                why = "no readable articles (.txt, .md, .html) in this folder"
+                why = "no readable articles (.txt, .md, .html, .sgm, .jsonl) in this folder"
                 if unsupported:
                     why += f"; {unsupported} other file(s) ignored"
                 skips.append(Skip(str(path), why))
-        elif path.suffix.lower() not in SUFFIXES:
-            skips.append(Skip(str(path), f"unsupported file type {path.suffix or '(none)'!r}: use .txt, .md or .html"))
+        elif path.suffix.lower() not in SUFFIXES and path.suffix.lower() not in ARCHIVE_SUFFIXES:
+            skips.append(Skip(str(path), f"unsupported file type {path.suffix or '(none)'!r}: use {KNOWN}"))
         else:
             files.append(path)
     unique = list(dict.fromkeys(p.resolve() for p in files))
@@ -58,7 +63,7 @@ def _walk(folder: Path) -> tuple[list[Path], int]:
         for name in sorted(names):
             if name.startswith("."):
                 continue
-            if Path(name).suffix.lower() in SUFFIXES:
+            if Path(name).suffix.lower() in SUFFIXES or Path(name).suffix.lower() in ARCHIVE_SUFFIXES:
                 found.append(Path(root) / name)
             else:
                 unsupported += 1
@@ -76,14 +81,14 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return Skip(str(path), f"file is {_human(size)}, over the {_human(max_bytes)} limit "
+            return Skip(str(path), f"file is {human_size(size)}, over the {human_size(max_bytes)} limit "
                                    "(raise it with --max-file-mb or RAG_MAX_FILE_MB)")
         if size == 0:
             return Skip(str(path), "empty file")
         data = path.read_bytes()
     except OSError as exc:
         return Skip(str(path), f"cannot read file: {exc.strerror or exc}")
-    if _looks_binary(data):
+    if looks_binary(data):
         return Skip(str(path), "binary file, not text")
     try:
         text = _decode(data, encoding)
@@ -98,11 +103,11 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None
     return RawFile(str(path), SUFFIXES[path.suffix.lower()], text)
 
 
-def _human(n: int) -> str:
+def human_size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
 
 
-def _looks_binary(data: bytes) -> bool:
+def looks_binary(data: bytes) -> bool:
     head = data[:8192]
     if b"\x00" in head:
         return True

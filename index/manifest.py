@@ -1,5 +1,9 @@
 """The manifest: which files are indexed, as which document, with which cleaned text.
 
+An archive's articles (see ``index.archives``) are files too, by their virtual paths (``<archive>#NEWID=5``);
+the ``archives`` table holds each archive's size-and-mtime stamp as of its last complete read, written in one
+transaction with the stamps of the articles that read saw (see ``finish_archive``).
+
 SQLite (stdlib), one transaction per file. Chunks are written to Chroma *before* the manifest
 row that claims them is committed, and chunk ids are derived from content, so a crash
 in between leaves at worst extra chunks: the next ingest sees the "ingest_open" mark a killed run
@@ -28,6 +32,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS chunks (chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, tokens BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS vocab (id INTEGER PRIMARY KEY, token TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS archives (path TEXT PRIMARY KEY, stamp TEXT, signature TEXT);
 """
 
 
@@ -208,6 +213,43 @@ class Manifest:
             self._bump(db)
             still = db.execute("SELECT 1 FROM files WHERE doc_id = ? LIMIT 1", (row[0],)).fetchone()
             return None if still else str(row[0])
+
+    # ---- archives ----
+
+    def archive(self, path: str) -> tuple[str | None, str | None] | None:
+        """(stamp, signature) of the archive's last complete read ((None, None) if none finished yet), or None
+        if the archive was never read."""
+        rows = self._query("SELECT stamp, signature FROM archives WHERE path = ?", (path,))
+        return (rows[0][0], rows[0][1]) if rows else None  # type: ignore[return-value]
+
+    def archives(self) -> list[tuple[str, str | None]]:
+        """Every archive ever read (and not pruned), with its stamp as of its last complete read."""
+        return [(str(r[0]), r[1]) for r in self._query("SELECT path, stamp FROM archives ORDER BY path")]  # type: ignore[misc]
+
+    def begin_archive(self, path: str) -> None:
+        """Record that ``path`` is an archive before any of its articles is recorded (so ``prune`` knows their
+        virtual paths for what they are even if this read never finishes)."""
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO archives(path, stamp, signature) VALUES (?, NULL, NULL)", (path,))
+
+    def finish_archive(self, path: str, stamp: str | None, signature: str, seen: Sequence[str]) -> None:
+        """The archive at ``path`` was read to the end: record its ``stamp`` and, in the same transaction, give
+        the articles the read ``seen`` the same stamp (so a recorded article with another stamp is one the
+        archive no longer holds)."""
+        with self.transaction() as db:
+            db.executemany("UPDATE files SET stamp = ? WHERE path = ?", [(stamp, key) for key in seen])
+            db.execute("INSERT OR REPLACE INTO archives(path, stamp, signature) VALUES (?, ?, ?)",
+                       (path, stamp, signature))
+
+    def archive_members(self, path: str) -> list[tuple[str, str | None]]:
+        """(virtual path, stamp) of every recorded path that starts with ``path#``."""
+        rows = self._query("SELECT path, stamp FROM files WHERE path >= ? AND path < ? ORDER BY path",
+                           (path + "#", path + "$"))  # '$' follows '#': a range scan of the primary key
+        return [(str(r[0]), r[1]) for r in rows]  # type: ignore[misc]
+
+    def remove_archive(self, path: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM archives WHERE path = ?", (path,))
 
     def remove_doc(self, doc_id: str) -> None:
         with self.transaction() as db:

@@ -1,16 +1,24 @@
-"""Documents in, hits out: the ``Index`` ties loading, cleaning, chunking, embedding and the store together."""
+"""Documents in, hits out: the ``Index`` ties loading, cleaning, chunking, embedding and the store together.
+
+An archive (``index.archives``: Reuters SGML, JSON Lines) is read as its articles, each recorded under its
+virtual path (``<archive>#NEWID=5``) like a file. An archive whose size-and-mtime stamp is the one of its last
+complete read (with the same settings) is not read again; a changed one is read whole, and each article is
+compared with what its virtual path holds, so only new and changed ones are chunked and embedded.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from index import cleaning, metadata
+from index import archives, cleaning, metadata
+from index.archives import Entry
 from index.chunking import ChunkConfig, chunk_text
 from index.embedcache import EmbeddingCache
 from index.embedding import Embedder, get_embedder
@@ -67,17 +75,27 @@ def prepare(raw: RawFile) -> Article | Skip:
         front, body = metadata.split_front_matter(raw.text)
         if raw.kind == "markdown":
             body = cleaning.markdown_to_text(body)
+    return _article(raw.path, body, metadata.Meta(title, source, published, url).fill(front))
+
+
+def prepare_entry(entry: Entry) -> Article | Skip:
+    """Clean an archive entry's text; what the archive states about it wins over what the text says (as a
+    file's front matter does), so a Reuters story read from its archive is the document its
+    ``Story.as_article`` file would be."""
+    return _article(entry.key, entry.text, metadata.Meta(entry.title, entry.source, entry.published, entry.url))
+
+
+def _article(path: str, body: str, stated: metadata.Meta) -> Article | Skip:
     text = cleaning.clean_text(body)
     if not text:
-        return Skip(raw.path, "no article text left after removing page debris")
-    meta = front.fill(metadata.from_text(body, text))
-    title, source, published, url = title or meta.title, source or meta.source, published or meta.published, \
-        url or meta.url
+        return Skip(path, "no article text left after removing page debris")
+    meta = stated.fill(metadata.from_text(body, text))
+    title, source, published, url = meta.title, meta.source, meta.published, meta.url
     # The id covers what a reader is shown: the same text credited to another outlet (a syndicated copy)
     # is its own document, folded with the original at search time; an exact duplicate file is stored once.
     identity = "\x1f".join([text, title or "", source or "", published or "", url or ""])
     return Article(
-        path=raw.path,
+        path=path,
         doc_id=hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16],
         text=text,
         title=title,
@@ -152,11 +170,13 @@ class Index:
         """Add new files, replace changed ones, optionally forget files that are gone.
 
         Args:
-            paths: files and folders (.txt, .md, .html; folders are walked).
-            prune: also remove indexed files that no longer exist on disk.
-            max_bytes: files larger than this are skipped with a reason.
+            paths: files and folders (.txt, .md, .html, and archives of many articles: .sgm Reuters SGML,
+                .jsonl JSON Lines; folders are walked).
+            prune: also remove indexed files that no longer exist on disk, and archive articles their
+                archive no longer holds.
+            max_bytes: files (an archive's stories or lines) larger than this are skipped with a reason.
             encoding: decode files with this codec instead of requiring UTF-8.
-            progress: show a progress bar on stderr.
+            progress: show a progress bar on stderr (it counts articles: an archive's stories one by one).
         """
         with exclusive(self.dir / "ingest.lock", f"the index at {self.dir}"):
             return self._ingest(paths, prune=prune, max_bytes=max_bytes, encoding=encoding, progress=progress)
@@ -172,19 +192,18 @@ class Index:
         files, skips = discover(paths)
         report.skipped.extend((s.path, s.reason) for s in skips)
         pending: list[_Pending] = []
-        for path in tqdm(files, desc="Ingesting", unit="file", disable=not progress):
-            job = self._ingest_one(path, report, max_bytes=max_bytes, encoding=encoding,
-                                   pending={p.article.doc_id for p in pending})
-            if job is _FLUSH_FIRST:  # the same text is waiting to be written: write it, then look again
-                self._flush(pending, report)
-                job = self._ingest_one(path, report, max_bytes=max_bytes, encoding=encoding, pending=set())
-            if isinstance(job, _Pending):
-                pending.append(job)
-                if sum(len(p.chunks) for p in pending) >= EMBED_BATCH:
-                    self._flush(pending, report)
+        total = sum(self._articles_in(p, max_bytes, encoding) for p in files) if progress else None
+        with tqdm(total=total, desc="Ingesting", unit="article", disable=not progress) as bar:
+            for path in files:
+                if archives.is_archive(path):
+                    self._ingest_archive(path, report, pending, bar.update, max_bytes=max_bytes, encoding=encoding)
+                else:
+                    self._take(partial(self._ingest_one, path, report, max_bytes=max_bytes, encoding=encoding),
+                               pending, report)
+                    bar.update()
         self._flush(pending, report)
         if prune:
-            self._prune(report)
+            self._prune(report, max_bytes=max_bytes, encoding=encoding)
         self.manifest.set_meta("ingest_open", "0")
         self.searcher.refresh()
         return report
@@ -219,8 +238,70 @@ class Index:
                 by_doc.setdefault(doc_id, []).append((int(meta.get("start", 0)), cid, tokenize(text)))
         self.manifest.fill_lexicon({d: [(cid, toks) for _, cid, toks in sorted(rows)] for d, rows in by_doc.items()})
 
-    def _ingest_one(self, path: Path, report: IngestReport, *, max_bytes: int, encoding: str | None,
-                    pending: set[str]) -> _Pending | object | None:
+    def _take(self, compare: Callable[[set[str]], _Pending | object | None], pending: list[_Pending],
+              report: IngestReport) -> None:
+        """Queue the write ``compare`` asks for (given the doc ids waiting to be written); embed and write the
+        queue when it holds a full batch, or first when the same text is already waiting."""
+        job = compare({p.article.doc_id for p in pending})
+        if job is _FLUSH_FIRST:  # the same text is waiting to be written: write it, then look again
+            self._flush(pending, report)
+            job = compare(set())
+        if isinstance(job, _Pending):
+            pending.append(job)
+            if sum(len(p.chunks) for p in pending) >= EMBED_BATCH:
+                self._flush(pending, report)
+
+    def _archive_signature(self, max_bytes: int, encoding: str | None) -> str:
+        """What an archive's read depends on besides its bytes: reader, cleaner, chunking, model, limits."""
+        return f"{archives.READER_VERSION}|{self.signature}|{max_bytes}|{encoding or ''}"
+
+    def _unchanged_archive(self, path: Path, max_bytes: int, encoding: str | None) -> list[str] | None:
+        """The virtual paths of an archive read completely with these settings and unchanged since (same size
+        and mtime), or None if it must be read."""
+        key, stamp = str(path), _stamp(path)
+        if stamp is None or self.manifest.archive(key) != (stamp, self._archive_signature(max_bytes, encoding)):
+            return None
+        return [p for p, s in self.manifest.archive_members(key) if s == stamp and archives.is_member(key, p)]
+
+    def _articles_in(self, path: Path, max_bytes: int, encoding: str | None) -> int:
+        """How far the progress bar moves for ``path``: 1 for a file, an archive's stories or lines."""
+        if not archives.is_archive(path):
+            return 1
+        done = self._unchanged_archive(path, max_bytes, encoding)
+        return len(done) if done is not None else archives.count(path)
+
+    def _ingest_archive(self, path: Path, report: IngestReport, pending: list[_Pending],
+                        advance: Callable[..., object], *, max_bytes: int, encoding: str | None) -> None:
+        """Every article of an archive, each compared with what its virtual path holds, unless the archive is
+        unchanged since its last complete read. Its articles are all written before the read is recorded as
+        complete, so a read that stops half-way (killed, unreadable) is done again next time."""
+        key, stamp = str(path), _stamp(path)
+        done = self._unchanged_archive(path, max_bytes, encoding)
+        if done is not None:  # as when last read to the end: nothing is read again
+            report.unchanged.extend(done)
+            advance(len(done))
+            return
+        self.manifest.begin_archive(key)
+        seen: list[str] = []
+        complete = True
+        for item in archives.read_archive(path, max_bytes=max_bytes, encoding=encoding, advance=advance):
+            if isinstance(item, Skip):
+                report.skipped.append((item.path, item.reason))
+                complete = complete and item.path != key  # the archive itself: not read (to the end)
+                seen.append(item.path)  # a skipped story is still in the archive: --prune keeps its old text
+                continue
+            seen.append(item.key)
+            try:
+                article = prepare_entry(item)
+            except Exception as exc:  # as for files: one odd story must not stop the run
+                article = Skip(item.key, f"could not extract text: {type(exc).__name__}: {exc}")
+            self._take(partial(self._compare, item.key, article, None, report), pending, report)
+        if complete:
+            self._flush(pending, report)
+            self.manifest.finish_archive(key, stamp, self._archive_signature(max_bytes, encoding), seen)
+
+    def _ingest_one(self, path: Path, report: IngestReport, pending: set[str], *, max_bytes: int,
+                    encoding: str | None) -> _Pending | object | None:
         """Read, clean and compare one file: returns the write it needs (``_Pending``), ``_FLUSH_FIRST`` when
         the same text is still waiting to be written, or None when the file is done with (unchanged, skipped)."""
         key = str(path)
@@ -233,6 +314,11 @@ class Index:
             article = raw if isinstance(raw, Skip) else prepare(raw)
         except Exception as exc:  # a parser failing on one odd file must not stop the run
             article = Skip(key, f"could not extract text: {type(exc).__name__}: {exc}")
+        return self._compare(key, article, stamp, report, pending)
+
+    def _compare(self, key: str, article: Article | Skip, stamp: str | None, report: IngestReport,
+                 pending: set[str]) -> _Pending | object | None:
+        """What the text now behind ``key`` needs (see ``_ingest_one``); ``stamp`` is recorded with it."""
         if isinstance(article, Skip):
             report.skipped.append((key, article.reason))
             return None
@@ -255,27 +341,35 @@ class Index:
         return _Pending(key, article, old, chunk_text(article.doc_id, article.text, self.chunking), stamp)
 
     def _flush(self, pending: list[_Pending], report: IngestReport) -> None:
-        """Embed the waiting articles' chunks in one batch (what the model does fastest), then write each
-        article in turn: its chunks, its manifest row, and only then the document it replaced."""
+        """Embed the waiting articles' chunks in one batch (what the model does fastest) and write them to the
+        store in one call (Chroma's cost is per call), then record each article in turn: its manifest row,
+        and only then the document it replaced."""
         if not pending:
             return
-        self.vectors.embed([c.text for p in pending for c in p.chunks])
+        chunks = [c for job in pending for c in job.chunks]
+        vectors = self.vectors.embed([c.text for c in chunks])
+        for job in pending:  # a re-chunk with other settings must not leave old chunks; a document the manifest
+            if self.manifest.doc(job.article.doc_id):  # does not know has none (``recover`` saw to that)
+                self.store.delete_doc(job.article.doc_id)
+        self.store.upsert(chunks, vectors, [m for job in pending for m in self._metas(job.article, job.chunks)])
         for job in pending:
-            report.chunks_added += self._write(job.article, job.chunks, job.stamp)
+            report.chunks_added += self._record(job.article, job.chunks, job.stamp)
             (report.updated if job.old else report.added).append(job.key)
             if job.old and job.old != job.article.doc_id:
                 self._forget_doc_if_orphan(job.old, report)
         pending.clear()
 
-    def _write(self, article: Article, chunks: list[Chunk], stamp: str | None = None) -> int:
-        vectors = self.vectors.embed([c.text for c in chunks])  # from the cache: the batch embedded them
+    @staticmethod
+    def _metas(article: Article, chunks: list[Chunk]) -> list[dict[str, Any]]:
         base = {
             "doc_id": article.doc_id, "title": article.title, "source": article.source,
             "published": article.published, "path": article.path, "url": article.url,
             "published_num": date_number(article.published) if article.published else None,
         }
-        self.store.delete_doc(article.doc_id)  # a re-chunk with other settings must not leave old chunks
-        self.store.upsert(chunks, vectors, [{**base, "start": c.start, "end": c.end} for c in chunks])
+        return [{**base, "start": c.start, "end": c.end} for c in chunks]
+
+    def _record(self, article: Article, chunks: list[Chunk], stamp: str | None = None) -> int:
+        """The manifest claims the article's chunks (already in the store): the write that makes it indexed."""
         self.manifest.put(article.path, DocRow(
             doc_id=article.doc_id, text=article.text, title=article.title, source=article.source,
             published=article.published, url=article.url, chunk_sig=self.signature, n_chunks=len(chunks),
@@ -287,15 +381,37 @@ class Index:
             report.chunks_removed += self.store.delete_doc(doc_id)
             self.manifest.remove_doc(doc_id)
 
-    def _prune(self, report: IngestReport) -> None:
+    def _prune(self, report: IngestReport, *, max_bytes: int, encoding: str | None) -> None:
+        """Forget files that no longer exist, and archive articles their archive (if it exists) no longer holds."""
+        members: set[str] = set()
+        for archive, stamp in self.manifest.archives():
+            rows = [(p, s) for p, s in self.manifest.archive_members(archive) if archives.is_member(archive, p)]
+            members.update(p for p, _ in rows)
+            for path in self._gone_from(Path(archive), stamp, rows, max_bytes=max_bytes, encoding=encoding):
+                self._remove_path(path, report)
+            if not Path(archive).exists():
+                self.manifest.remove_archive(archive)
         for path in self.manifest.all_paths():
-            if Path(path).exists():
-                continue
-            orphan = self.manifest.remove_path(path)
-            if orphan:
-                report.chunks_removed += self.store.delete_doc(orphan)
-                self.manifest.remove_doc(orphan)
-            report.removed.append(path)
+            if path not in members and not Path(path).exists():
+                self._remove_path(path, report)
+
+    @staticmethod
+    def _gone_from(archive: Path, stamp: str | None, rows: list[tuple[str, str | None]], *, max_bytes: int,
+                   encoding: str | None) -> list[str]:
+        """Which of an archive's recorded articles ``rows`` (virtual path, stamp) it no longer holds."""
+        if not archive.exists():
+            return [p for p, _ in rows]
+        if stamp is not None and _stamp(archive) == stamp:  # as at its last complete read, which stamped
+            return [p for p, s in rows if s != stamp]  # every article it held
+        present = archives.keys(archive, max_bytes=max_bytes, encoding=encoding)  # changed since: look
+        return [] if present is None else [p for p, _ in rows if p not in present]
+
+    def _remove_path(self, path: str, report: IngestReport) -> None:
+        orphan = self.manifest.remove_path(path)
+        if orphan:
+            report.chunks_removed += self.store.delete_doc(orphan)
+            self.manifest.remove_doc(orphan)
+        report.removed.append(path)
 
     # ---- read side ----------------------------------------------------------------------------
 
@@ -323,9 +439,10 @@ class Index:
             raise EmptyIndexError(self.dir)
         return self.searcher.search(query, k, chosen)
 
-    def hints(self, query: str) -> QueryHints:
-        """The outlet and days ``query`` names, as search will read them (for showing to the user)."""
-        return self.searcher.hints(query)
+    def hints(self, query: str, filters: Mapping[str, Any] | None = None) -> QueryHints:
+        """The outlet, days, period and recency ``query`` names, as search will read them within ``filters``
+        (the caller's outlets and dates, as for ``search``), for showing to the user."""
+        return self.searcher.hints(query, parse_filters(filters))
 
     def document_text(self, doc_id: str) -> str | None:
         row = self.manifest.doc(doc_id)

@@ -1,12 +1,17 @@
 """Hybrid search: dense (Chroma) + BM25 (index.lexical), fused, syndicated copies grouped, reranked, diversified.
 
-    question ──► query hints (outlet named? day named?)            index.query
+    question ──► query hints (outlet? day? period? "latest"?)      index.query, index.periods
        ├──► dense top-N from Chroma, filters pushed down as ``where``   index.store
        └──► BM25 top-N over the same chunks, filters as a mask         index.lexical
-    pool ──► fused score (+ day boost)                              index.fusion
+    pool ──► fused score (+ day boost, + recency boost)             index.fusion
          ──► copies across articles folded into one hit (``also_in``)   index.syndication
          ──► reranker (pluggable; none by default)                   index.rerank
          ──► MMR picks k varied hits                                 index.fusion
+
+An outlet or a period named in the question narrows the filters (never widening the caller's); when the
+narrowed search finds nothing, the outlet is dropped first, then the period. A period is planned before
+searching (``Searcher.hints``): one in which no article was published is not used, and one that leaves no
+article out changes nothing, so a question's dates never empty a search and the notes say what was used.
 
 The defaults in ``SearchConfig`` were chosen on the gold questions by ``bench/retrieval.py``;
 the README has the table behind them.
@@ -18,9 +23,12 @@ import dataclasses
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from index.datefilter import Window, plan, recency_boosts
 from index.embedding import Embedder
+from index.errors import ConfigError
 from index.filters import Filters, date_number
 from index.fusion import fuse, mmr
 from index.lexical import LexicalIndex, Vocabulary, best, tokenize
@@ -46,7 +54,9 @@ class SearchConfig:
     group_cosine: float = 0.92
     group_containment: float = 0.5
     day_boost: float = 0.1
+    recency_boost: float = 0.1  # "latest": the newest candidate on the topic gets this much, the oldest nothing
     query_hints: bool = True
+    reference_date: str | None = None  # ISO; "last week", "in March" are read against it (default: newest article)
     rerank_top: int = 20  # how many fused candidates the reranker sees
     lexical_scope: str = "pool"  # BM25 statistics from the candidate pool, or "corpus"-wide
 
@@ -66,7 +76,8 @@ class _Corpus:
     metas: list[dict[str, Any]]
     lexical: LexicalIndex
     position: dict[str, int] = field(default_factory=dict)
-    masks: dict[Filters, Any] = field(default_factory=dict)
+    dates: Any = None  # numpy int64: each chunk's publication date number (``date_number``), 0 when unknown
+    masks: dict[Any, Any] = field(default_factory=dict)
 
     def mask(self, filters: Filters) -> Any:
         found = self.masks.get(filters)
@@ -74,6 +85,17 @@ class _Corpus:
             if len(self.masks) > 64:
                 self.masks.clear()
             found = self.masks[filters] = filters.mask(self.metas)
+        return found
+
+    def window_mask(self, filters: Filters, window: Window) -> Any:
+        """Chunks that pass ``filters`` and were published in ``window`` (or have no date, if it keeps those)."""
+        found = self.masks.get((filters, window))
+        if found is None:
+            keep = window.accepts(self.dates)
+            base = self.mask(filters)
+            if len(self.masks) > 64:
+                self.masks.clear()
+            found = self.masks[(filters, window)] = keep if base is None else keep & base
         return found
 
 
@@ -112,29 +134,47 @@ class Searcher:
         self.reranker = reranker or NoRerank()
         self._corpus_cache: _Corpus | None = None
         self._shown: tuple[int, dict[str, tuple[DocRow, str | None]]] = (-1, {})
-        self._sources: tuple[int, list[str]] = (-1, [])
+        self._known: tuple[int, list[str], date | None] = (-1, [], None)  # outlets and newest date, per generation
         self._lock = threading.Lock()
+        self._reference = _reference(self.config.reference_date)
 
-    def hints(self, query: str) -> QueryHints:
-        """The outlet and days ``query`` names (empty when query hints are off)."""
-        if not self.config.query_hints:
-            return QueryHints()
-        generation = self.manifest.generation()
-        if self._sources[0] != generation:  # the outlet list changes only when the index does
-            self._sources = (generation, self.manifest.sources())
-        return understand(query, self._sources[1])
+    def hints(self, query: str, filters: Filters | None = None) -> QueryHints:
+        """The outlet, days, period and recency ``query`` names, as search uses them within the caller's
+        ``filters`` (a period no article was published in is ``unmatched``); empty when query hints are off."""
+        return self._plan(query, filters or Filters())[0]
 
     def search(self, query: str, k: int, chosen: Filters) -> list[Hit]:
         """The ``k`` best hits for ``query`` within the (already checked) filters."""
         import numpy as np
 
-        hints = self.hints(query)
+        hints, window = self._plan(query, chosen)
         qv = np.asarray(self.embedder.embed(query), dtype=np.float32)
-        if hints.sources and not chosen.sources:
-            narrowed = self._search(query, qv, k, dataclasses.replace(chosen, sources=hints.sources), hints)
+        attempts = [(dataclasses.replace(chosen, sources=hints.sources), window)] \
+            if hints.sources and not chosen.sources else []
+        attempts += [(chosen, window)] if window is not None else []
+        for filters, within in attempts:
+            narrowed = self._search(query, qv, k, filters, hints, within)
             if narrowed:
                 return narrowed
-        return self._search(query, qv, k, chosen, hints)
+        return self._search(query, qv, k, chosen, hints, None)
+
+    # ---- the question's dates ----------------------------------------------------------------------
+
+    def _plan(self, query: str, chosen: Filters) -> tuple[QueryHints, Window | None]:
+        """The hints, and the period as a filter window (None when there is no period, or it would leave
+        nothing in or nothing out)."""
+        if not self.config.query_hints:
+            return QueryHints(), None
+        generation = self.manifest.generation()
+        if self._known[0] != generation:  # outlets and dates change only when the index does
+            last = self.manifest.date_range()[1]
+            self._known = (generation, self.manifest.sources(), date.fromisoformat(last[:10]) if last else None)
+        _, sources, newest = self._known
+        hints = understand(query, sources, reference=self._reference or newest, newest=newest)
+        if hints.period is None:
+            return hints, None
+        corpus = self._corpus()
+        return plan(hints, chosen, corpus.dates, corpus.mask(chosen))
 
     # ---- steps ---------------------------------------------------------------------------------
 
@@ -160,12 +200,16 @@ class Searcher:
         with self._lock:
             cache = self._corpus_cache
             if cache is None or cache.generation != generation:
+                import numpy as np
+
                 lex = self.manifest.lexicon()
                 metas = [{"doc_id": d, "source": s, "published_num": date_number(p) if p else None}
                          for d, s, p in zip(lex.doc_ids, lex.sources, lex.published, strict=True)]
                 cache = _Corpus(generation, time.monotonic(), lex.chunk_ids, metas,
                                 LexicalIndex(lex.flat, lex.lengths, Vocabulary(lex.vocabulary)),
-                                {cid: i for i, cid in enumerate(lex.chunk_ids)})
+                                {cid: i for i, cid in enumerate(lex.chunk_ids)},
+                                np.fromiter((m["published_num"] or 0 for m in metas), dtype=np.int64,
+                                            count=len(metas)))
                 self._corpus_cache = cache
             return cache
 
@@ -192,14 +236,19 @@ class Searcher:
         return [_Candidate(cid, *rows[doc], start, end, np.asarray(vector, dtype=np.float32))
                 for cid, doc, start, end, vector in parts if doc in rows]
 
-    def _pool(self, query: str, qv: Any, n: int, filters: Filters) -> list[_Candidate]:
-        dense = [(r.id, r.vector) for r in self.store.query(qv, n, filters.where(), text=False)]
+    def _pool(self, query: str, qv: Any, n: int, filters: Filters, window: Window | None) -> list[_Candidate]:
+        dated = filters if window is None else dataclasses.replace(filters, since=window.since, until=window.until)
+        dense = [(r.id, r.vector) for r in self.store.query(qv, n, dated.where(), text=False)]
         pool = {c.id: c for c in self._candidates(dense)}
+        if window is not None and window.undated:  # Chroma cannot ask for "no date": the nearest of all, undated
+            nearest = [(r.id, r.vector) for r in self.store.query(qv, n, filters.where(), text=False)]
+            pool.update((c.id, c) for c in self._candidates(nearest) if c.row.published is None)
         if not self.config.hybrid:
             return list(pool.values())
         corpus = self._corpus()
         scores = corpus.lexical.scores(query)
-        top = [corpus.ids[i] for i, _ in best(scores, n, corpus.mask(filters))]
+        mask = corpus.mask(filters) if window is None else corpus.window_mask(filters, window)
+        top = [corpus.ids[i] for i, _ in best(scores, n, mask)]
         vectors = self.store.vectors([cid for cid in top if cid not in pool])  # found by BM25 alone
         # a chunk gone since the corpus was built has no vector and is skipped
         pool.update((c.id, c) for c in self._candidates([(cid, vectors[cid]) for cid in top if cid in vectors]))
@@ -216,11 +265,12 @@ class Searcher:
                 c.lexical = float(scores[pos]) if pos is not None else 0.0
         return out
 
-    def _search(self, query: str, qv: Any, k: int, filters: Filters, hints: QueryHints) -> list[Hit]:
+    def _search(self, query: str, qv: Any, k: int, filters: Filters, hints: QueryHints,
+                window: Window | None) -> list[Hit]:
         import numpy as np
 
         cfg = self.config
-        pool = self._pool(query, qv, max(cfg.candidates, k), filters)
+        pool = self._pool(query, qv, max(cfg.candidates, k), filters, window)
         if not pool:
             return []
         vectors = np.stack([c.vector for c in pool])
@@ -228,8 +278,10 @@ class Searcher:
         lexical = np.array([c.lexical for c in pool])
         fused = fuse(similarity, lexical, method=cfg.fusion, dense_weight=cfg.dense_weight, rrf_k=cfg.rrf_k) \
             if cfg.hybrid else similarity.astype(np.float64)
-        for c, sim, score in zip(pool, similarity, fused, strict=True):
-            c.similarity, c.score = float(sim), float(score) + self._day_boost(c, hints)
+        recency = recency_boosts([c.row.published for c in pool], [float(f) for f in fused],
+                                 cfg.recency_boost if hints.recent else 0.0)
+        for c, sim, score, newer in zip(pool, similarity, fused, recency, strict=True):
+            c.similarity, c.score = float(sim), float(score) + self._day_boost(c, hints) + newer
         order = sorted(range(len(pool)), key=lambda i: -pool[i].score)
         pool, vectors = [pool[i] for i in order], vectors[order]
         groups = group([c.doc_id for c in pool], [c.text for c in pool],
@@ -255,6 +307,16 @@ class Searcher:
         if any(d.matches(c.row.published) or d.mentioned_in(c.text) for d in hints.days):
             return self.config.day_boost
         return 0.0
+
+
+def _reference(iso: str | None) -> date | None:
+    if iso is None:
+        return None
+    try:
+        return date.fromisoformat(iso)
+    except ValueError:
+        raise ConfigError(f"SearchConfig(reference_date={iso!r}) is not a date: write it as YYYY-MM-DD, or leave "
+                          "it out to read dates against the newest article in the index") from None
 
 
 def _passage(c: _Candidate) -> Passage:

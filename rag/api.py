@@ -57,7 +57,8 @@ def ingest(
     paths: Iterable[PathLike] | PathLike, *, index_dir: PathLike | None = None, prune: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None, progress: bool = False,
 ) -> IngestReport:
-    """Index article files and folders (.txt, .md, .html).
+    """Index article files, archives and folders (.txt, .md, .html; .sgm Reuters SGML and .jsonl JSON Lines
+    archives, one article per story or line: see ``index.archives``).
 
     Args:
         paths: files and/or folders.

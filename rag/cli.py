@@ -23,11 +23,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--index-dir", help="index folder (default: $RAG_INDEX_DIR, else a per-user data folder)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ing = sub.add_parser("ingest", help="index article files and folders (.txt, .md, .html)")
-    ing.add_argument("paths", nargs="*", metavar="PATH")
+    ing = sub.add_parser("ingest", help="index article files, archives and folders (.txt, .md, .html; "
+                         ".sgm Reuters SGML, .jsonl JSON Lines)")
+    ing.add_argument("paths", nargs="*", metavar="PATH", help="files, archives and folders (walked)")
     ing.add_argument("--sample", action="store_true", help="ingest the five bundled demo articles")
-    ing.add_argument("--prune", action="store_true", help="remove indexed files that no longer exist")
-    ing.add_argument("--max-file-mb", type=float, help="skip files larger than this (default 10, $RAG_MAX_FILE_MB)")
+    ing.add_argument("--prune", action="store_true", help="remove indexed files that no longer exist, and "
+                     "archive articles their archive no longer holds")
+    ing.add_argument("--max-file-mb", type=float, help="skip files (in an archive: stories or lines) larger than "
+                     "this (default 10, $RAG_MAX_FILE_MB)")
     ing.add_argument("--encoding", help="read files with this encoding instead of UTF-8 (e.g. latin-1)")
     ing.add_argument("--no-progress", action="store_true", help="no progress bar")
     ing.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -203,10 +206,11 @@ def _print_source(c: Any) -> None:
 
 
 def _print_hints(idx: Any, question: str, args: argparse.Namespace, hits: list[Any]) -> None:
-    """Say how the question's own outlet or date shaped the search (not in --json output)."""
+    """Say how the question's own outlet, dates or "latest" shaped the search (not in --json output), e.g.
+    'dates: published 1987-03-01 to 1987-03-31 ("in March 1987")'."""
     if args.json:
         return
-    hints = idx.hints(question)
+    hints = idx.hints(question, _filters(args))  # the period as cut by --since/--until
     narrowed = bool(hits) and not args.source and {h.source for h in hits} <= set(hints.sources)
     notes = [n for n in hints.notes if narrowed or not n.startswith("narrowed")]
     if notes:

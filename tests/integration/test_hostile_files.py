@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import resource
 import time
 from pathlib import Path
@@ -61,5 +62,43 @@ def test_hostile_files_are_skipped_with_reasons_in_bounded_time_and_memory(tmp_p
         assert any("Seventeen ships" in h.text for h in hits)
         assert not any("ignore previous instructions" in h.text for h in idx.search("var ad ignore", k=10))
         print(f"\n{len(expected)} hostile files + 5 samples: {seconds:.1f} s, peak RSS +{grown_mb:.0f} MB")
+    finally:
+        idx.close()
+
+
+def test_hostile_archives_are_skipped_with_reasons_and_their_good_stories_kept(tmp_path: Path) -> None:
+    folder = tmp_path / "archives"
+    folder.mkdir()
+    (folder / "empty.sgm").write_bytes(b"")
+    (folder / "binary.sgm").write_bytes(bytes(range(256)) * 4096)
+    (folder / "nothing.sgml").write_text("<html><body>Not a wire archive.</body></html>", encoding="utf-8")
+    with (folder / "huge-line.jsonl").open("w", encoding="utf-8") as f:  # one 12 MB line between good ones
+        f.write('{"text": "The first good line: the Eastport harbour reopened on Saturday."}\n')
+        f.write('{"text": "' + "spam " * 2_500_000 + '"}\n')
+        f.write('{"text": "The last good line: the ferry to Westholm resumed at noon."}\n')
+    lines = [json.dumps({"text": f"Dispatch {i}: the desk in harbour town {i} filed this copy on day {i % 28 + 1}.",
+                         "source": "Harbour Wire", "url": f"https://wire.example/{i}"}) if i % 250 else "{broken"
+             for i in range(1, 10_001)]
+    (folder / "many.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    idx = Index(tmp_path / "index", embedder=FakeHashEmbedder())
+    try:
+        before_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.perf_counter()
+        report = idx.ingest([folder])
+        seconds = time.perf_counter() - started
+        grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before_rss) / 1024
+        reasons = dict(report.skipped)
+        assert reasons[str(folder / "empty.sgm")] == "empty file"
+        assert "binary" in reasons[str(folder / "binary.sgm")]
+        assert "no <REUTERS> stories" in reasons[str(folder / "nothing.sgml")]
+        assert "over the 10.5 MB limit" in reasons[f"{folder / 'huge-line.jsonl'}#line=2"]
+        broken = [p for p in reasons if p.startswith(f"{folder / 'many.jsonl'}#")]
+        assert len(broken) == 40 and all("not JSON" in reasons[p] for p in broken)
+        assert len(report.added) == 2 + 10_000 - 40
+        assert seconds < 300, f"hostile archives took {seconds:.0f} s"
+        assert grown_mb < 1500, f"peak memory grew by {grown_mb:.0f} MB"
+        hit = idx.search("ferry to Westholm resumed", k=1)[0]
+        assert hit.path == f"{folder / 'huge-line.jsonl'}#line=3"
+        print(f"\nhostile archives, 10,002 articles: {seconds:.1f} s, peak RSS +{grown_mb:.0f} MB")
     finally:
         idx.close()

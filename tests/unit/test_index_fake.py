@@ -184,3 +184,24 @@ def test_a_second_ingest_into_the_same_index_waits_its_turn(tmp_path: Path, arti
         holder.wait(timeout=10)
     assert len(idx.ingest([articles]).added) == 5
     idx.close()
+
+
+def test_rechunking_with_other_settings_leaves_no_old_chunks(tmp_path: Path, articles: Path) -> None:
+    from index.chunking import ChunkConfig, chunk_text
+
+    small = Index(tmp_path / "idx", embedder=FakeHashEmbedder(), chunking=ChunkConfig(size=60, overlap=10))
+    small.ingest([articles])
+    before = set(all_chunks(small))
+    small.close()
+    big = Index(tmp_path / "idx", embedder=FakeHashEmbedder(), chunking=ChunkConfig(size=200, overlap=20))
+    try:
+        report = big.ingest([articles])  # the same documents, written again in one batch: old chunks must go
+        assert len(report.added) + len(report.updated) + len(report.unchanged) == 5
+        after = set(all_chunks(big))
+        want = {c.id for d in big.manifest.doc_ids()
+                for c in chunk_text(d, big.document_text(d) or "", ChunkConfig(size=200, overlap=20))}
+        assert after == want and before - after
+        assert big.store.count() == big.info().chunks == len(after)
+        assert sorted(big.manifest.lexicon().chunk_ids) == sorted(after)
+    finally:
+        big.close()
