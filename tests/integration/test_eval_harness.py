@@ -86,7 +86,7 @@ def test_judge_command_prints_a_table_and_json(tmp_path, capsys) -> None:
 
 def test_llm_judge_runs_on_the_real_smollm2() -> None:
     """The llm judge with the bundled SmolLM2 through llama.cpp: it returns a parsed verdict (its quality is
-    measured, not asserted: see the README's judge table)."""
+    measured, not asserted: see the judge table in docs/evaluation.md)."""
     from rag.judges import get_judge
 
     judge = get_judge("llm", backend="llama-cpp", model="smollm2")

@@ -75,7 +75,7 @@ def test_verdicts_come_with_evidence_from_the_right_passage(judge) -> None:
 
 def test_offline_judge_holds_its_floor_on_the_blind_test_claims_and_beats_lexical(judge) -> None:
     """The test claims were written blind to the judge and its dev claims, and nothing was fitted on them: measured
-    0.727 here (lexical 0.616; README). The floor guards against a regression, it is not a target."""
+    0.727 here (lexical 0.616; docs/evaluation.md). The floor guards against a regression, it is not a target."""
     offline = evaluate_judge(judge, CLAIMS_TEST)
     lexical = evaluate_judge(get_judge("lexical"), CLAIMS_TEST)
     assert offline.scores.balanced_accuracy >= 0.70, offline.errors[:5]
