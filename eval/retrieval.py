@@ -17,9 +17,12 @@ from typing import Any
 from eval import metrics
 from eval.datasets import Question
 from index import Index
+from index.search import SearchConfig
 from index.types import Hit, Passage
 
 KS = (1, 3, 5, 10)
+# BM25 alone, to compare with: corpus-wide statistics, no dense score in the ranking, no folding, MMR or hints
+BM25_ONLY = SearchConfig(dense_weight=0.0, lexical_scope="corpus", group=False, mmr_lambda=1.0, query_hints=False)
 
 
 @dataclass
@@ -36,7 +39,7 @@ def gold_spans(idx: Index, questions: Sequence[Question]) -> dict[str, list[Gold
     for path in idx.manifest.all_paths():
         doc_id = idx.manifest.doc_for_path(path)
         if doc_id:
-            by_stem[Path(path).stem] = doc_id
+            by_stem[_stem(path)] = doc_id
     out: dict[str, list[GoldSpan]] = {}
     for q in questions:
         spans = []
@@ -51,6 +54,15 @@ def gold_spans(idx: Index, questions: Sequence[Question]) -> dict[str, list[Gold
                 print(f"warning: {q.id}: gold quote not found in article {gold.article!r}", file=sys.stderr)
         out[q.id] = spans
     return out
+
+
+def _stem(path: str) -> str:
+    """A file's stem; a story read from a Reuters archive (``reut2-000.sgm#NEWID=7``) is named as
+    ``eval.reuters`` writes it out (``reuters-7``), so gold quotes find it either way."""
+    _, _, member = path.partition("#")
+    if member.startswith("NEWID="):
+        return f"reuters-{member.removeprefix('NEWID=')}"
+    return Path(path).stem
 
 
 def covers(passage: Passage, golds: Sequence[GoldSpan]) -> bool:
