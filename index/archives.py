@@ -2,14 +2,16 @@
 
 Two kinds, by suffix:
 
-- ``.sgm`` / ``.sgml``: Reuters-21578 SGML. Each ``<REUTERS ...>`` element is a story: its ``<TITLE>``, the
-  day of its ``<DATE>`` (``26-FEB-1987 15:01:01.79`` -> ``1987-02-26``: the index keeps dates, not times), its
+- ``.sgm`` / ``.sgml``: Reuters-21578 SGML. Each ``<REUTERS ...>`` element is a story: its ``<TITLE>``, its
+  ``<DATE>`` (``26-FEB-1987 15:01:01.79`` -> published ``1987-02-26``, the day that filters use, and published_at
+  ``1987-02-26T15:01:01``, the time that tells a re-filed story's versions apart: ``index.versions``), its
   ``<DATELINE>`` place, outlet "Reuters" and its ``<BODY>``, with ``&#n;`` control entities and the "Reuter"
   sign-off removed and the ~70-column wire lines re-joined into paragraphs. A story without a body (a
   headline-only brief, an unprocessed table) is skipped with a reason. A story that is not valid UTF-8 is
   read as Latin-1 (``reut2-017.sgm`` holds one such byte), so one bad byte costs one story nothing.
 - ``.jsonl``: JSON Lines, one object per line with ``text`` (required) and optional ``title``,
-  ``published`` (a date, e.g. ``2025-02-12``), ``source`` (the outlet) and ``url``; other keys are ignored.
+  ``published`` (a date, e.g. ``2025-02-12``, or a date and time, ``2025-02-12T09:30:00Z``, which also gives
+  published_at), ``source`` (the outlet) and ``url``; other keys are ignored.
   Blank lines are ignored; a bad line (not JSON, not an object, no text, a wrong type) is skipped with a
   reason naming its line.
 
@@ -31,7 +33,7 @@ import html
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -41,7 +43,9 @@ from index.loading import ARCHIVE_SUFFIXES, Skip, human_size, looks_binary
 
 READ_BLOCK = 1 << 20
 GIVE_UP_LINES = 100  # a .jsonl whose first this many non-blank lines hold no article is not JSON Lines
-READER_VERSION = "archives-v1"  # part of an archive's recorded signature: a reader change re-reads archives
+READER_VERSION = "archives-v2"  # part of an archive's recorded signature: a reader change re-reads archives
+# (v2: publication times. Re-reading costs no embedding: a document's id does not cover its time, so an unchanged
+# story is the same document, and the time is added to its manifest row: ``Index._compare``.)
 
 _OPEN = re.compile(rb"<REUTERS(?=\W)")  # what follows must be there: a read may end at "<REUTERS"
 _CLOSE = b"</REUTERS>"
@@ -64,6 +68,7 @@ class Entry:
     source: str | None = None
     published: str | None = None  # ISO date, YYYY-MM-DD
     url: str | None = None
+    published_at: str | None = None  # ISO date and time (``metadata.parse_datetime``), when the archive gives one
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,7 @@ class Story:
     title: str
     dateline: str
     body: str
+    time: str = ""  # the <DATE> to the second, ISO (1987-02-26T15:01:01); "" when it has no time
 
     @property
     def stem(self) -> str:
@@ -96,9 +102,10 @@ class Story:
         return f"---\ntitle: {title}\nsource: Reuters\ndate: {self.date}\n---\n{self._text()}"
 
     def entry(self, archive: str) -> Entry:
-        """The story as an archive entry of ``archive``: the same article as ``as_article``'s file."""
+        """The story as an archive entry of ``archive``: the same document as ``as_article``'s file (whose
+        front matter gives the day only: the entry adds the time)."""
         return Entry(f"{archive}#NEWID={self.newid}", self._text(), self.title or None, "Reuters",
-                     self.date or None)
+                     self.date or None, published_at=self.time or None)
 
 
 def is_archive(path: Path) -> bool:
@@ -301,14 +308,25 @@ def _story(block: bytes, encoding: str | None = None) -> Story | str:
     if not body:
         kind = _TEXT_TYPE.search(text)
         return _NO_BODY.get(kind[1] if kind else "", "no body")
-    raw_date = _clean(_field("DATE", text)).strip()
-    try:
-        day = datetime.strptime(raw_date.split()[0], "%d-%b-%Y").date().isoformat()
-    except (ValueError, IndexError):
-        day = ""
+    day, when = _when(_clean(_field("DATE", text)).strip())
     dateline = " ".join(_clean(_field("DATELINE", text)).split()).rstrip(" -")
     title = " ".join(_clean(_field("TITLE", text)).split())
-    return Story(int(newid.group(1)), day, title, dateline, body)
+    return Story(int(newid.group(1)), day, title, dateline, body, when)
+
+
+def _when(raw: str) -> tuple[str, str]:
+    """``26-FEB-1987 15:01:01.79`` -> (``1987-02-26``, ``1987-02-26T15:01:01``); ("", "") when it is no date,
+    (day, "") when the time is missing or malformed."""
+    parts = raw.split()
+    try:
+        day = datetime.strptime(parts[0], "%d-%b-%Y")
+    except (ValueError, IndexError):
+        return "", ""
+    try:
+        clock = datetime.strptime(parts[1].split(".")[0], "%H:%M:%S").time()
+    except (ValueError, IndexError):
+        return day.date().isoformat(), ""
+    return day.date().isoformat(), datetime.combine(day.date(), clock).isoformat()
 
 
 # ---- JSON Lines ------------------------------------------------------------------------------------------
@@ -332,9 +350,9 @@ def _read_jsonl(f: BinaryIO, archive: str, max_bytes: int, encoding: str | None,
         if isinstance(got, Entry):
             if got.url and got.url not in urls and len(got.url) <= metadata.MAX_URL:
                 urls.add(got.url)
-                got = Entry(f"{archive}#url={got.url}", got.text, got.title, got.source, got.published, got.url)
+                got = replace(got, key=f"{archive}#url={got.url}")
             else:
-                got = Entry(key, got.text, got.title, got.source, got.published, got.url)
+                got = replace(got, key=key)
             good = True
             yield from held
             held.clear()
@@ -392,8 +410,11 @@ def _entry(line: bytes, n: int, encoding: str | None) -> Entry | str:
         return f"line {n} has no text: give it a non-empty \"text\" string"
     title, source, url, when = (" ".join((fields[k] or "").split()) or None
                                 for k in ("title", "source", "url", "published"))
-    published = metadata.parse_date(when) if when and len(when) <= metadata.MAX_DATE_TEXT else None
-    return Entry("", text, title, source, published, url)
+    usable = when if when and len(when) <= metadata.MAX_DATE_TEXT else None
+    published = metadata.parse_date(usable) if usable else None
+    published_at = metadata.parse_datetime(usable) if usable and published else None
+    return Entry("", text, title, source, published, url,
+                 published_at if published_at and published_at[:10] == published else None)
 
 
 def _plain(value: str) -> str:

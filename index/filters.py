@@ -1,5 +1,9 @@
 """Search filters: checked once, then turned into a Chroma ``where`` clause (dense side, pushed down
-to the store) and into a mask over the in-memory BM25 corpus (lexical side), with the same meaning."""
+to the store) and into a mask over the in-memory BM25 corpus (lexical side), with the same meaning.
+
+``versions``: "latest" (the default) leaves out the versions of a story that a later one replaced (``index.versions``);
+"all" keeps them. The mask applies it (chunk metadata ``superseded``, which search sets from the manifest); the
+``where`` clause does not: search drops those chunks from Chroma's answer itself, as a Chroma filter costs ~60x."""
 
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ from typing import Any
 from index.errors import ConfigError
 from index.metadata import parse_date
 
-FILTER_KEYS = ("source", "doc_id", "since", "until")
+FILTER_KEYS = ("source", "doc_id", "since", "until", "versions")
+VERSIONS = ("latest", "all")
 
 
 def date_number(iso: str) -> int:
@@ -27,12 +32,16 @@ class Filters:
     doc_ids: tuple[str, ...] = ()
     since: int | None = None
     until: int | None = None
+    versions: str = "latest"
 
     def __bool__(self) -> bool:
-        return bool(self.sources or self.doc_ids or self.since is not None or self.until is not None)
+        """Whether anything is left out (superseded versions count: search sets ``versions="all"`` when the
+        index holds none)."""
+        return bool(self.sources or self.doc_ids or self.since is not None or self.until is not None
+                    or self.versions == "latest")
 
     def where(self) -> dict[str, Any] | None:
-        """The Chroma ``where`` clause, or None for no filter."""
+        """The Chroma ``where`` clause, or None for no filter (``versions`` is not in it: see the module)."""
         clauses: list[dict[str, Any]] = []
         for key, values in (("source", self.sources), ("doc_id", self.doc_ids)):
             if values:
@@ -54,6 +63,8 @@ class Filters:
         return np.fromiter((self.accepts(m) for m in metas), dtype=bool, count=len(metas))
 
     def accepts(self, meta: Mapping[str, Any]) -> bool:
+        if self.versions == "latest" and meta.get("superseded"):
+            return False
         if self.sources and meta.get("source") not in self.sources:
             return False
         if self.doc_ids and meta.get("doc_id") not in self.doc_ids:
@@ -65,10 +76,11 @@ class Filters:
 
 
 def parse_filters(filters: Mapping[str, Any] | None) -> Filters:
-    """Check ``{"source": "CNN" | [...], "doc_id": ..., "since": "2025-02-01", "until": ...}``.
+    """Check ``{"source": "CNN" | [...], "doc_id": ..., "since": "2025-02-01", "until": ..., "versions": "all"}``.
 
     ``source`` and ``doc_id`` take a string or a list of strings; ``since``/``until`` take dates
-    (inclusive) and match only articles whose publication date is known.
+    (inclusive) and match only articles whose publication date is known; ``versions`` is "latest" (the
+    default: a story updated or corrected since shows its latest version) or "all".
     """
     if not filters:
         return Filters()
@@ -78,7 +90,12 @@ def parse_filters(filters: Mapping[str, Any] | None) -> Filters:
             continue
         if key not in FILTER_KEYS:
             raise ConfigError(f"Unknown filter {key!r}; known filters: {', '.join(FILTER_KEYS)}")
-        if key in ("source", "doc_id"):
+        if key == "versions":
+            if value not in VERSIONS:
+                raise ConfigError(f"Filter versions={value!r} must be one of {', '.join(map(repr, VERSIONS))} "
+                                  "(\"all\" also shows the earlier versions of updated stories)")
+            out["versions"] = value
+        elif key in ("source", "doc_id"):
             values = (value,) if isinstance(value, str) else tuple(value) if isinstance(value, list | tuple) else ()
             if not values or not all(isinstance(v, str) and v for v in values):
                 raise ConfigError(f"Filter {key}={value!r} must be a name or a list of names, e.g. "

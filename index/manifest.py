@@ -8,6 +8,10 @@ SQLite (stdlib), one transaction per file. Chunks are written to Chroma *before*
 row that claims them is committed, and chunk ids are derived from content, so a crash
 in between leaves at worst extra chunks: the next ingest sees the "ingest_open" mark a killed run
 left, and ``Index.recover`` removes them before going on.
+
+Story versions (``index.versions``): each linked document's MinHash sketch keys (``sketch_keys``; ``sketches``
+lists the documents linked, keys or not) and the pairs judged versions of one story (``version_links``).
+Removing a document removes its rows there too, in the same transaction.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +37,16 @@ CREATE TABLE IF NOT EXISTS chunks (chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NU
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS vocab (id INTEGER PRIMARY KEY, token TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS archives (path TEXT PRIMARY KEY, stamp TEXT, signature TEXT);
+CREATE TABLE IF NOT EXISTS sketches (doc_id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS sketch_keys (key INTEGER NOT NULL, doc_id TEXT NOT NULL, PRIMARY KEY (key, doc_id))
+    WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sketch_keys_doc ON sketch_keys(doc_id);
+CREATE TABLE IF NOT EXISTS version_links (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS version_links_b ON version_links(b);
 """
+_FORGET_VERSIONS = ("DELETE FROM sketches WHERE doc_id = ?", "DELETE FROM sketch_keys WHERE doc_id = ?",
+                    "DELETE FROM version_links WHERE a = ?", "DELETE FROM version_links WHERE b = ?")
+_ROW = "doc_id, text, title, source, published, url, chunk_sig, n_chunks, published_at"
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,7 @@ class DocRow:
     url: str | None
     chunk_sig: str
     n_chunks: int
+    published_at: str | None = None  # ISO date and time, when the source gives one
 
 
 class Manifest:
@@ -73,6 +87,8 @@ class Manifest:
         columns = {r[1] for r in self._db.execute("PRAGMA table_info(files)")}
         if "stamp" not in columns:  # older manifests: add the column; their files are re-read once
             self._db.execute("ALTER TABLE files ADD COLUMN stamp TEXT")
+        if "published_at" not in {r[1] for r in self._db.execute("PRAGMA table_info(docs)")}:
+            self._db.execute("ALTER TABLE docs ADD COLUMN published_at TEXT")  # filled in as archives are re-read
         self._vocab: dict[str, int] = {}
         if self.get_meta("lexicon") is None and not self.has_docs():
             self.set_meta("lexicon", "1")  # a new manifest records chunk tokens from the start (see has_lexicon)
@@ -122,10 +138,7 @@ class Manifest:
         return [str(r[0]) for r in self._query("SELECT path FROM files WHERE doc_id = ? ORDER BY path", (doc_id,))]
 
     def doc(self, doc_id: str) -> DocRow | None:
-        rows = self._query(
-            "SELECT doc_id, text, title, source, published, url, chunk_sig, n_chunks FROM docs WHERE doc_id = ?",
-            (doc_id,),
-        )
+        rows = self._query(f"SELECT {_ROW} FROM docs WHERE doc_id = ?", (doc_id,))
         return DocRow(*rows[0]) if rows else None  # type: ignore[arg-type]
 
     def shown(self, doc_ids: Sequence[str]) -> dict[str, tuple[DocRow, str | None]]:
@@ -135,10 +148,9 @@ class Manifest:
         for at in range(0, len(ids), 500):  # SQLite caps the number of parameters
             part = ids[at:at + 500]
             rows = self._query(
-                "SELECT doc_id, text, title, source, published, url, chunk_sig, n_chunks, "
-                "(SELECT MIN(path) FROM files f WHERE f.doc_id = d.doc_id) "
+                f"SELECT {_ROW}, (SELECT MIN(path) FROM files f WHERE f.doc_id = d.doc_id) "
                 f"FROM docs d WHERE doc_id IN ({','.join('?' * len(part))})", tuple(part))
-            out.update({str(r[0]): (DocRow(*r[:8]), r[8]) for r in rows})  # type: ignore[arg-type,misc]
+            out.update({str(r[0]): (DocRow(*r[:9]), r[9]) for r in rows})  # type: ignore[arg-type,misc]
         return out
 
     def orphan_docs(self) -> list[str]:
@@ -193,14 +205,27 @@ class Manifest:
         with self.transaction() as db:
             if chunks is not None:
                 self._put_chunks(db, row.doc_id, chunks)
+            was = db.execute("SELECT published_at FROM docs WHERE doc_id = ?", (row.doc_id,)).fetchone()
+            if was is not None and was[0] != row.published_at:  # its versions are judged again (by the time)
+                for sql in _FORGET_VERSIONS:
+                    db.execute(sql, (row.doc_id,))
             db.execute(
                 "INSERT OR REPLACE INTO docs(doc_id, text, title, source, published, url, chunk_sig, n_chunks,"
-                " added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " added_at, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (row.doc_id, row.text, row.title, row.source, row.published, row.url, row.chunk_sig,
-                 row.n_chunks, time.time()),
+                 row.n_chunks, time.time(), row.published_at),
             )
             db.execute("INSERT OR REPLACE INTO files(path, doc_id, stamp) VALUES (?, ?, ?)",
                        (path, row.doc_id, stamp))
+            self._bump(db)
+
+    def set_published_at(self, doc_id: str, published_at: str | None) -> None:
+        """Give a recorded document the time its source now states (one recorded before times were kept); its
+        versions are linked again by the next ``index.versions.link``."""
+        with self.transaction() as db:
+            db.execute("UPDATE docs SET published_at = ? WHERE doc_id = ?", (published_at, doc_id))
+            for sql in _FORGET_VERSIONS:
+                db.execute(sql, (doc_id,))
             self._bump(db)
 
     def remove_path(self, path: str) -> str | None:
@@ -255,7 +280,65 @@ class Manifest:
         with self.transaction() as db:
             db.execute("DELETE FROM docs WHERE doc_id = ? AND doc_id NOT IN (SELECT doc_id FROM files)", (doc_id,))
             db.execute("DELETE FROM chunks WHERE doc_id = ? AND doc_id NOT IN (SELECT doc_id FROM docs)", (doc_id,))
+            if db.execute("SELECT 1 FROM docs WHERE doc_id = ?", (doc_id,)).fetchone() is None:
+                for sql in _FORGET_VERSIONS:  # its story's previous version is the latest again
+                    db.execute(sql, (doc_id,))
             self._bump(db)
+
+    # ---- story versions (index.versions) ----
+
+    def unsketched(self) -> list[str]:
+        """Documents not linked yet, in ingest order."""
+        rows = self._query("SELECT doc_id FROM docs WHERE doc_id NOT IN (SELECT doc_id FROM sketches) "
+                           "ORDER BY added_at, doc_id")
+        return [str(r[0]) for r in rows]
+
+    def version_candidates(self, keys: Sequence[int], min_shared: int, source: str, first_day: str,
+                           last_day: str) -> dict[str, tuple[str | None, str | None]]:
+        """Linked documents of ``source`` published from ``first_day`` to ``last_day`` (ISO) that share at least
+        ``min_shared`` of the sketch ``keys``, with their (published, published_at)."""
+        if not keys:
+            return {}
+        shared = [str(r[0]) for r in self._query(  # the covering (key, doc_id) index alone: quick
+            f"SELECT doc_id FROM sketch_keys WHERE key IN ({','.join('?' * len(keys))}) GROUP BY doc_id "
+            "HAVING COUNT(*) >= ?", (*keys, min_shared))]
+        if not shared:
+            return {}
+        rows = self._query(f"SELECT doc_id, published, published_at FROM docs WHERE doc_id IN "
+                           f"({','.join('?' * len(shared))}) AND source = ? AND published BETWEEN ? AND ?",
+                           (*shared, source, first_day, last_day))
+        return {str(d): (p, a) for d, p, a in rows}  # type: ignore[misc]
+
+    def version_rows(self, doc_ids: Iterable[str]) -> dict[str, tuple[str | None, str | None, float, int]]:
+        """(published, published_at, added_at, n_chunks) of each recorded document in ``doc_ids``: what orders a
+        story, and what its versions weigh in the store."""
+        return {str(r[0]): (r[1], r[2], float(r[3]), int(r[4])) for r in self._in(  # type: ignore[misc,arg-type,call-overload]
+            "SELECT doc_id, published, published_at, added_at, n_chunks FROM docs WHERE doc_id IN ({})",
+            list(doc_ids))}
+
+    def add_sketches(self, rows: Sequence[tuple[str, Sequence[int], Sequence[str]]]) -> None:
+        """Record (doc id, sketch keys, doc ids it is a version of) for each newly linked document."""
+        with self.transaction() as db:
+            live = {str(r[0]) for r in db.execute("SELECT doc_id FROM docs")} if rows else set()
+            rows = [r for r in rows if r[0] in live]  # removed since it was read: nothing to record
+            db.executemany("INSERT OR IGNORE INTO sketches(doc_id) VALUES (?)", [(d,) for d, _, _ in rows])
+            db.executemany("INSERT OR IGNORE INTO sketch_keys(key, doc_id) VALUES (?, ?)",
+                           [(k, d) for d, keys, _ in rows for k in keys])
+            pairs = [tuple(sorted((d, o))) for d, _, linked in rows for o in linked if o in live]
+            db.executemany("INSERT OR IGNORE INTO version_links(a, b) VALUES (?, ?)", pairs)
+            if pairs:
+                self._bump(db)
+
+    def version_links(self) -> list[tuple[str, str]]:
+        return [(str(a), str(b)) for a, b in self._query("SELECT a, b FROM version_links ORDER BY a, b")]
+
+    def _in(self, sql: str, values: Sequence[str]) -> list[tuple[object, ...]]:
+        """``sql`` with its ``IN ({})`` over ``values``, in parts (SQLite caps the number of parameters)."""
+        out: list[tuple[object, ...]] = []
+        for at in range(0, len(values), 500):
+            part = tuple(values[at:at + 500])
+            out += self._query(sql.format(",".join("?" * len(part))), part)
+        return out
 
     def fill_lexicon(self, chunks_by_doc: Mapping[str, Sequence[tuple[str, Sequence[str]]]]) -> None:
         """Record the chunk tokens of documents recorded before manifests kept them (a one-off migration)."""

@@ -3,12 +3,12 @@
 An archive (``index.archives``: Reuters SGML, JSON Lines) is read as its articles, each recorded under its
 virtual path (``<archive>#NEWID=5``) like a file. An archive whose size-and-mtime stamp is the one of its last
 complete read (with the same settings) is not read again; a changed one is read whole, and each article is
-compared with what its virtual path holds, so only new and changed ones are chunked and embedded.
+compared with what its virtual path holds, so only new and changed ones are chunked and embedded. Each ingest
+ends by linking the documents it added to the other versions of their stories (``index.versions``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -17,15 +17,15 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from index import archives, cleaning, metadata
-from index.archives import Entry
+from index import archives, versions
+from index.articles import prepare, prepare_entry
 from index.chunking import ChunkConfig, chunk_text
 from index.embedcache import EmbeddingCache
 from index.embedding import Embedder, get_embedder
 from index.errors import ConfigError, EmptyIndexError
 from index.filters import date_number, parse_filters
 from index.lexical import tokenize
-from index.loading import DEFAULT_MAX_BYTES, RawFile, Skip, discover, read
+from index.loading import DEFAULT_MAX_BYTES, Skip, discover, read
 from index.locking import exclusive
 from index.manifest import DocRow, Manifest
 from index.paths import chroma_server_from_env, resolve_index_dir
@@ -60,49 +60,6 @@ def _stamp(path: Path) -> str | None:
     except OSError:
         return None
     return f"{st.st_size}:{st.st_mtime_ns}"
-
-
-def prepare(raw: RawFile) -> Article | Skip:
-    """Clean a file's text and read its metadata; a file with no article text left is skipped."""
-    title = source = published = url = None
-    front = metadata.Meta()
-    body = raw.text
-    if raw.kind == "html":
-        ex = cleaning.extract_html(raw.text)
-        body, title, source, url = ex.text, ex.title, ex.source, ex.url
-        published = metadata.parse_date(ex.published) if ex.published else None
-    else:  # front matter comes off first, so its lines never reach the indexed text
-        front, body = metadata.split_front_matter(raw.text)
-        if raw.kind == "markdown":
-            body = cleaning.markdown_to_text(body)
-    return _article(raw.path, body, metadata.Meta(title, source, published, url).fill(front))
-
-
-def prepare_entry(entry: Entry) -> Article | Skip:
-    """Clean an archive entry's text; what the archive states about it wins over what the text says (as a
-    file's front matter does), so a Reuters story read from its archive is the document its
-    ``Story.as_article`` file would be."""
-    return _article(entry.key, entry.text, metadata.Meta(entry.title, entry.source, entry.published, entry.url))
-
-
-def _article(path: str, body: str, stated: metadata.Meta) -> Article | Skip:
-    text = cleaning.clean_text(body)
-    if not text:
-        return Skip(path, "no article text left after removing page debris")
-    meta = stated.fill(metadata.from_text(body, text))
-    title, source, published, url = meta.title, meta.source, meta.published, meta.url
-    # The id covers what a reader is shown: the same text credited to another outlet (a syndicated copy)
-    # is its own document, folded with the original at search time; an exact duplicate file is stored once.
-    identity = "\x1f".join([text, title or "", source or "", published or "", url or ""])
-    return Article(
-        path=path,
-        doc_id=hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16],
-        text=text,
-        title=title,
-        source=source,
-        published=published,
-        url=url,
-    )
 
 
 @dataclass
@@ -204,6 +161,7 @@ class Index:
         self._flush(pending, report)
         if prune:
             self._prune(report, max_bytes=max_bytes, encoding=encoding)
+        versions.link(self.manifest, progress=progress)  # new documents, or every one of an index from before
         self.manifest.set_meta("ingest_open", "0")
         self.searcher.refresh()
         return report
@@ -329,6 +287,9 @@ class Index:
         if old == article.doc_id and existing and existing.chunk_sig == self.signature:
             if stamp:
                 self.manifest.set_stamp(key, stamp)  # touched but not changed: remember the new stamp
+            if article.published_at != existing.published_at and (  # e.g. recorded before times were kept
+                    existing.published_at is None or self.manifest.paths_for_doc(old) == [key]):
+                self.manifest.set_published_at(old, article.published_at)
             report.unchanged.append(key)
             return None
         others = [p for p in self.manifest.paths_for_doc(article.doc_id) if p != key]
@@ -373,6 +334,7 @@ class Index:
         self.manifest.put(article.path, DocRow(
             doc_id=article.doc_id, text=article.text, title=article.title, source=article.source,
             published=article.published, url=article.url, chunk_sig=self.signature, n_chunks=len(chunks),
+            published_at=article.published_at,
         ), stamp, chunks=[(c.id, tokenize(c.text)) for c in chunks])
         return len(chunks)
 
@@ -428,7 +390,8 @@ class Index:
         Args:
             query: the question.
             k: how many hits.
-            filters: ``{"source": "CNN" | [...], "since": "2025-02-01", "until": "2025-02-28"}``.
+            filters: ``{"source": "CNN" | [...], "since": "2025-02-01", "until": "2025-02-28"}``;
+                ``"versions": "all"`` also shows the earlier versions of updated stories (``index.versions``).
         """
         if not query or not query.strip():
             raise ConfigError("The question is empty: ask something about the articles.")

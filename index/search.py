@@ -5,6 +5,7 @@
        └──► BM25 top-N over the same chunks, filters as a mask         index.lexical
     pool ──► fused score (+ day boost, + recency boost)             index.fusion
          ──► copies across articles folded into one hit (``also_in``)   index.syndication
+             (a story's versions are never folded as outlets; only its latest is searched by default: index.versions)
          ──► reranker (pluggable; none by default)                   index.rerank
          ──► MMR picks k varied hits                                 index.fusion
 
@@ -38,6 +39,7 @@ from index.rerank import NoRerank, Reranker
 from index.store import ChromaStore
 from index.syndication import group
 from index.types import Hit, Passage, parse_chunk_id
+from index.versions import Stories, Version, stories
 
 
 @dataclass(frozen=True)
@@ -135,18 +137,20 @@ class Searcher:
         self._corpus_cache: _Corpus | None = None
         self._shown: tuple[int, dict[str, tuple[DocRow, str | None]]] = (-1, {})
         self._known: tuple[int, list[str], date | None] = (-1, [], None)  # outlets and newest date, per generation
+        self._stories: tuple[int, Stories] = (-1, Stories())
         self._lock = threading.Lock()
         self._reference = _reference(self.config.reference_date)
 
     def hints(self, query: str, filters: Filters | None = None) -> QueryHints:
         """The outlet, days, period and recency ``query`` names, as search uses them within the caller's
         ``filters`` (a period no article was published in is ``unmatched``); empty when query hints are off."""
-        return self._plan(query, filters or Filters())[0]
+        return self._plan(query, self._effective(filters or Filters()))[0]
 
     def search(self, query: str, k: int, chosen: Filters) -> list[Hit]:
         """The ``k`` best hits for ``query`` within the (already checked) filters."""
         import numpy as np
 
+        chosen = self._effective(chosen)
         hints, window = self._plan(query, chosen)
         qv = np.asarray(self.embedder.embed(query), dtype=np.float32)
         attempts = [(dataclasses.replace(chosen, sources=hints.sources), window)] \
@@ -157,6 +161,21 @@ class Searcher:
             if narrowed:
                 return narrowed
         return self._search(query, qv, k, chosen, hints, None)
+
+    # ---- story versions ----------------------------------------------------------------------------
+
+    def stories(self) -> Stories:
+        """The index's stories with more than one version (``index.versions``), per generation."""
+        generation = self.manifest.generation()
+        if self._stories[0] != generation:
+            self._stories = (generation, stories(self.manifest))
+        return self._stories[1]
+
+    def _effective(self, chosen: Filters) -> Filters:
+        """``chosen``, without the "latest versions" part when no version is superseded (no mask to build)."""
+        if chosen.versions == "latest" and not self.stories().hidden:
+            return dataclasses.replace(chosen, versions="all")
+        return chosen
 
     # ---- the question's dates ----------------------------------------------------------------------
 
@@ -203,7 +222,9 @@ class Searcher:
                 import numpy as np
 
                 lex = self.manifest.lexicon()
-                metas = [{"doc_id": d, "source": s, "published_num": date_number(p) if p else None}
+                hidden = self.stories().hidden
+                metas = [{"doc_id": d, "source": s, "published_num": date_number(p) if p else None,
+                          "superseded": d in hidden}
                          for d, s, p in zip(lex.doc_ids, lex.sources, lex.published, strict=True)]
                 cache = _Corpus(generation, time.monotonic(), lex.chunk_ids, metas,
                                 LexicalIndex(lex.flat, lex.lengths, Vocabulary(lex.vocabulary)),
@@ -226,23 +247,27 @@ class Searcher:
             rows.update(self.manifest.shown(missing))
         return rows
 
-    def _candidates(self, found: list[tuple[str, Any]]) -> list[_Candidate]:
-        """(chunk id, vector) pairs as candidates; chunks of documents the manifest does not record (an ingest
-        writing right now, or a killed one) are left out."""
+    def _candidates(self, found: list[tuple[str, Any]], hide: frozenset[str] = frozenset()) -> list[_Candidate]:
+        """(chunk id, vector) pairs as candidates, in order; chunks of documents the manifest does not record (an
+        ingest writing right now, or a killed one) are left out, and so are those of ``hide`` (superseded
+        versions of a story: ``index.versions``)."""
         import numpy as np
 
         parts = [(cid, *parse_chunk_id(cid), vector) for cid, vector in found]
         rows = self._rows([p[1] for p in parts])
         return [_Candidate(cid, *rows[doc], start, end, np.asarray(vector, dtype=np.float32))
-                for cid, doc, start, end, vector in parts if doc in rows]
+                for cid, doc, start, end, vector in parts if doc in rows and doc not in hide]
 
     def _pool(self, query: str, qv: Any, n: int, filters: Filters, window: Window | None) -> list[_Candidate]:
         dated = filters if window is None else dataclasses.replace(filters, since=window.since, until=window.until)
-        dense = [(r.id, r.vector) for r in self.store.query(qv, n, dated.where(), text=False)]
-        pool = {c.id: c for c in self._candidates(dense)}
+        found = self.stories()
+        hide = found.hidden if filters.versions == "latest" else frozenset()
+        extra = min(found.hidden_chunks, n) if hide else 0  # superseded chunks Chroma may return, dropped below
+        dense = [(r.id, r.vector) for r in self.store.query(qv, n + extra, dated.where(), text=False)]
+        pool = {c.id: c for c in self._candidates(dense, hide)[:n]}
         if window is not None and window.undated:  # Chroma cannot ask for "no date": the nearest of all, undated
-            nearest = [(r.id, r.vector) for r in self.store.query(qv, n, filters.where(), text=False)]
-            pool.update((c.id, c) for c in self._candidates(nearest) if c.row.published is None)
+            nearest = [(r.id, r.vector) for r in self.store.query(qv, n + extra, filters.where(), text=False)]
+            pool.update((c.id, c) for c in self._candidates(nearest, hide)[:n] if c.row.published is None)
         if not self.config.hybrid:
             return list(pool.values())
         corpus = self._corpus()
@@ -251,7 +276,7 @@ class Searcher:
         top = [corpus.ids[i] for i, _ in best(scores, n, mask)]
         vectors = self.store.vectors([cid for cid in top if cid not in pool])  # found by BM25 alone
         # a chunk gone since the corpus was built has no vector and is skipped
-        pool.update((c.id, c) for c in self._candidates([(cid, vectors[cid]) for cid in top if cid in vectors]))
+        pool.update((c.id, c) for c in self._candidates([(cid, vectors[cid]) for cid in top if cid in vectors], hide))
         out = list(pool.values())
         positions = [corpus.position.get(c.id) for c in out]
         if self.config.lexical_scope == "pool":
@@ -284,7 +309,9 @@ class Searcher:
             c.similarity, c.score = float(sim), float(score) + self._day_boost(c, hints) + newer
         order = sorted(range(len(pool)), key=lambda i: -pool[i].score)
         pool, vectors = [pool[i] for i in order], vectors[order]
-        groups = group([c.doc_id for c in pool], [c.text for c in pool],
+        found = self.stories()
+        story = found.story  # a story's versions are one "article" to grouping: never another outlet agreeing
+        groups = group([story.get(c.doc_id, c.doc_id) for c in pool], [c.text for c in pool],
                        vectors, min_cosine=cfg.group_cosine,
                        min_containment=cfg.group_containment) if cfg.group else [[i] for i in range(len(pool))]
         heads = [pool[g[0]] for g in groups]
@@ -292,10 +319,10 @@ class Searcher:
             relevance = np.array([round(c.score, 6) for c in heads])  # as Hit.score holds it
             relevance = (relevance - relevance.min()) / max(float(np.ptp(relevance)), 1e-9)
             chosen = mmr(relevance, vectors[[g[0] for g in groups]], k, lam=cfg.mmr_lambda)
-            return [_hit(heads[i], tuple(_passage(pool[j]) for j in groups[i][1:])) for i in chosen]
+            return [_hit(heads[i], tuple(_passage(pool[j]) for j in groups[i][1:]), found) for i in chosen]
         # a reranker's scores (e.g. logits) do not compare with fused ones: MMR sees its order
         by_id = {c.id: c for c in pool}
-        hits = [_hit(pool[g[0]], tuple(_passage(pool[j]) for j in g[1:])) for g in groups]
+        hits = [_hit(pool[g[0]], tuple(_passage(pool[j]) for j in g[1:]), found) for g in groups]
         head = self.reranker.rerank(query, hits[:cfg.rerank_top]) + hits[cfg.rerank_top:]
         relevance = 1.0 - np.arange(len(head)) / max(len(head), 1)
         chosen = mmr(relevance, np.stack([by_id[h.chunk_id].vector for h in head]), k, lam=cfg.mmr_lambda)
@@ -319,13 +346,15 @@ def _reference(iso: str | None) -> date | None:
                           "it out to read dates against the newest article in the index") from None
 
 
-def _passage(c: _Candidate) -> Passage:
+def _passage(c: _Candidate, version: Version | None = None) -> Passage:
     r = c.row
+    v = version or Version((), (), "")
     return Passage(text=c.text, doc_id=r.doc_id, start=c.start, end=c.end, title=r.title, source=r.source,
-                   published=r.published, path=c.path, url=r.url)
+                   published=r.published, path=c.path, url=r.url, published_at=r.published_at,
+                   updated_from=v.updated_from, earlier=v.earlier, later=v.later)
 
 
-def _hit(c: _Candidate, also_in: tuple[Passage, ...]) -> Hit:
-    p = _passage(c)
+def _hit(c: _Candidate, also_in: tuple[Passage, ...], found: Stories) -> Hit:
+    p = _passage(c, found.of(c.doc_id))
     return Hit(**{f.name: getattr(p, f.name) for f in dataclasses.fields(Passage)} | {"also_in": also_in},
                score=round(c.score, 6), similarity=round(c.similarity, 6), lexical=round(c.lexical, 4))

@@ -31,6 +31,7 @@ class Article:
     source: str | None = None
     published: str | None = None  # ISO date, YYYY-MM-DD
     url: str | None = None
+    published_at: str | None = None  # ISO date and time, when the source gives a time (the day is ``published``)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,10 @@ class Passage:
 
     ``also_in`` lists the same (or nearly the same) text in other articles, e.g. a wire story
     several outlets carry; ``sources_count`` is how many articles say it.
+
+    Versions of one story (an update or correction its outlet filed hours later, ``index.versions``) are not
+    other articles saying it: ``earlier`` and ``later`` are the doc ids of the story's other versions, oldest
+    first, and ``updated_from`` is when the story was first filed (ISO; set when there are ``earlier`` ones).
     """
 
     text: str
@@ -65,6 +70,10 @@ class Passage:
     path: str | None = None
     url: str | None = None
     also_in: tuple[Passage, ...] = ()  # the same text in other articles (see ``Hit``)
+    published_at: str | None = None  # ISO date and time, when known
+    updated_from: str | None = None  # the first version's time (ISO date and time, else date)
+    earlier: tuple[str, ...] = ()  # doc ids of the story's earlier versions, oldest first
+    later: tuple[str, ...] = ()  # doc ids of its later versions (search shows these only with all versions)
 
     @property
     def sources_count(self) -> int:
@@ -92,7 +101,9 @@ class Hit(Passage):
     ``similarity`` is the cosine similarity of passage and question (comparable across
     questions, which is what thresholds use); ``lexical`` is the passage's BM25 score.
     ``also_in`` holds passages of *other* articles that say the same thing (syndicated or
-    near-duplicate text), so the passage is shown once and credited to every outlet.
+    near-duplicate text), so the passage is shown once and credited to every outlet. Search shows
+    the latest version of a story (``updated_from``, ``earlier``); ``filters={"versions": "all"}``
+    shows every version.
 
     Example:
         >>> hit = search("Who chaired the meeting?")[0]

@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--source", action="append", help="only this outlet (repeatable)")
         sp.add_argument("--since", help="only articles published on or after YYYY-MM-DD")
         sp.add_argument("--until", help="only articles published on or before YYYY-MM-DD")
+        sp.add_argument("--all-versions", action="store_true", help="also the earlier versions of stories updated "
+                        "or corrected since (default: the latest version, which says when it was first filed)")
         sp.add_argument("--json", action="store_true", help="print JSON")
 
     ask = sub.add_parser("ask", help="answer a question with numbered sources")
@@ -97,7 +99,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _filters(args: argparse.Namespace) -> dict[str, Any]:
-    return {k: v for k, v in {"source": args.source, "since": args.since, "until": args.until}.items() if v}
+    chosen = {"source": args.source, "since": args.since, "until": args.until,
+              "versions": "all" if getattr(args, "all_versions", False) else None}
+    return {k: v for k, v in chosen.items() if v}
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Any) -> int:
@@ -197,12 +201,22 @@ def _as_citation(number: int, hit: Any) -> Any:
 def _print_source(c: Any) -> None:
     from rag.prompt import describe
 
-    print(f"[{c.number}] {describe(c)}")
+    print(f"[{c.number}] {describe(c)}{version_note(c)}")
     if c.url:
         print(f"    {c.url}")
     if getattr(c, "quote", None):
         print(textwrap.indent(textwrap.fill(f"» {' '.join(c.quote.text.split())}", 100), "    "))
     print(textwrap.indent(textwrap.fill(" ".join(c.text.split()), 100), "    "))
+
+
+def version_note(hit: Any) -> str:
+    """" (updated from 1987-03-02 09:14)" on the latest version of an updated story; " (earlier version: updated
+    since)" on one a later version replaced (shown with --all-versions); "" otherwise."""
+    if getattr(hit, "later", ()):
+        return " (earlier version: updated since)"
+    if getattr(hit, "updated_from", None):
+        return f" (updated from {hit.updated_from.replace('T', ' ')[:16]})"
+    return ""
 
 
 def _print_hints(idx: Any, question: str, args: argparse.Namespace, hits: list[Any]) -> None:

@@ -64,7 +64,8 @@ def test_parse_reads_title_day_dateline_and_paragraphs() -> None:
     assert grain == Story(11, "1987-03-03", "EASTPORT BOARD RAISES WHEAT & GRAIN ESTIMATE", "EASTPORT, March 3",
                           "The Eastport Grain Board said on Tuesday it would raise its winter wheat estimate to "
                           "4.2 mln tonnes, citing mild weather across the northern plains.\n\n"
-                          "Board chairman Ola Brandvik said exports would rise <about 8 pct> this season.")
+                          "Board chairman Ola Brandvik said exports would rise <about 8 pct> this season.",
+                          "1987-03-03T09:12:44")
     assert grain.as_article() == (
         "---\ntitle: EASTPORT BOARD RAISES WHEAT & GRAIN ESTIMATE\nsource: Reuters\ndate: 1987-03-03\n---\n"
         f"EASTPORT BOARD RAISES WHEAT & GRAIN ESTIMATE\n\nEASTPORT, March 3 - {grain.body}\n")
@@ -86,6 +87,7 @@ def test_archive_entries_skips_and_virtual_paths(tmp_path: Path) -> None:
                        f"{path}#NEWID=13": "no body (unprocessed text, e.g. a table)"}
     copper = entries[1]
     assert (copper.title, copper.source, copper.published) == ("NORVIK COPPER OUTPUT FALLS", "Reuters", "1987-03-04")
+    assert copper.published_at == "1987-03-04T17:40:02"  # the <DATE>'s time, to the second
     assert copper.text.startswith("NORVIK COPPER OUTPUT FALLS\n\nNORVIK, March 4 - Norvik Mining said")
     assert not copper.text.rstrip().endswith("Reuter")
 

@@ -130,12 +130,20 @@ def test_filters_mask_and_where_agree() -> None:
         {"doc_id": "a", "source": "CNN", "published_num": 20250212},
         {"doc_id": "b", "source": "Al Jazeera", "published_num": 20250213},
         {"doc_id": "c"},
+        {"doc_id": "d", "source": "CNN", "published_num": 20250214, "superseded": True},  # a later version replaced it
     ]
     f = parse_filters({"source": ["CNN", "Al Jazeera"], "since": "2025-02-13"})
-    assert f.mask(metas).tolist() == [False, True, False]
+    assert f.mask(metas).tolist() == [False, True, False, False]
     assert f.where() == {"$and": [{"source": {"$in": ["CNN", "Al Jazeera"]}}, {"published_num": {"$gte": 20250213}}]}
+    every = parse_filters({"source": ["CNN", "Al Jazeera"], "since": "2025-02-13", "versions": "all"})
+    assert every.mask(metas).tolist() == [False, True, False, True]
+    assert every.where() == f.where()  # search drops superseded chunks from Chroma's answer itself (a filter is slow)
     assert parse_filters({"until": "2099-12-31"}).until == 20991231
-    assert parse_filters(None).mask(metas) is None and parse_filters({}).where() is None
+    assert parse_filters(None).mask(metas).tolist() == [True, True, True, False]  # latest versions by default
+    assert parse_filters({}).where() is None
+    assert parse_filters({"versions": "all"}).mask(metas) is None
+    with pytest.raises(ConfigError, match="versions='newest' must be one of 'latest', 'all'"):
+        parse_filters({"versions": "newest"})
     with pytest.raises(ConfigError, match="not a date"):
         parse_filters({"since": "last week"})
     with pytest.raises(ConfigError, match="Unknown filter"):
