@@ -81,6 +81,12 @@ def score(idx: Index, cfg: SearchConfig, questions: list[Question], golds: dict)
     return score_retrieval(lambda q, k: idx.search(q, k=k), questions, golds)
 
 
+def tops(idx: Index, cfg: SearchConfig, questions: list[Question]) -> list[str | None]:
+    """The chunk each question's first hit comes from."""
+    idx.searcher.config = cfg
+    return [next((h.chunk_id for h in idx.search(q.question, k=1)), None) for q in questions]
+
+
 def row(label: str, s: RetrievalScore) -> str:
     return f"| {label} | {s.hits[1]:.3f} | {s.hits[5]:.3f} | {s.mrr:.3f} | {s.latency_p50_ms:.0f} ms |"
 
@@ -109,10 +115,13 @@ def main() -> None:
         out = {}
         for s, c in pairs:
             print(f"\n### {s} ({SETS[s][1]}) on {c}\n")
-            print("| retrieval | hit@1 | hit@5 | MRR | p50 |\n|---|---|---|---|---|")
+            print("| retrieval | hit@1 | hit@5 | MRR | p50 | top hit = BM25's |\n|---|---|---|---|---|---|")
+            asked = [q for q in sets[s] if q.answerable and golds[(s, c)].get(q.id)]
+            bm25_top = tops(opened[c], BM25_ONLY, asked)
             for label, cfg in configs.items():
                 out[(s, c, label)] = got = score(opened[c], cfg, sets[s], golds[(s, c)])
-                print(row(label, got))
+                same = sum(a == b for a, b in zip(tops(opened[c], cfg, asked), bm25_top, strict=True))
+                print(row(label, got) + f" {same}/{len(asked)} |")
         return out
 
     configs = {"dense": DENSE_ONLY, "bm25": BM25_ONLY, "hybrid (shipped)": SHIPPED}

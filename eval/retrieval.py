@@ -31,6 +31,7 @@ class GoldSpan:
     doc_id: str
     start: int
     end: int
+    quote: str = ""
 
 
 def gold_spans(idx: Index, questions: Sequence[Question]) -> dict[str, list[GoldSpan]]:
@@ -49,7 +50,7 @@ def gold_spans(idx: Index, questions: Sequence[Question]) -> dict[str, list[Gold
             text = idx.document_text(doc_id) if doc_id else None
             start = text.find(gold.quote) if text else -1
             if doc_id and start >= 0:
-                spans.append(GoldSpan(gold.article, doc_id, start, start + len(gold.quote)))
+                spans.append(GoldSpan(gold.article, doc_id, start, start + len(gold.quote), gold.quote))
             else:
                 print(f"warning: {q.id}: gold quote not found in article {gold.article!r}", file=sys.stderr)
         out[q.id] = spans
@@ -71,8 +72,11 @@ def covers(passage: Passage, golds: Sequence[GoldSpan]) -> bool:
 
 
 def relevant(hit: Hit, golds: Sequence[GoldSpan]) -> bool:
-    """The hit or a copy folded into it covers a gold quote."""
-    return covers(hit, golds) or any(covers(p, golds) for p in hit.also_in)
+    """The hit or a copy folded into it covers a gold quote, or the hit is a later version of the gold story
+    (search shows the latest version of a story) and holds the quote."""
+    earlier = set(getattr(hit, "earlier", ()))
+    return covers(hit, golds) or any(covers(p, golds) for p in hit.also_in) or any(
+        g.doc_id in earlier and g.quote and g.quote in hit.text for g in golds)
 
 
 @dataclass
