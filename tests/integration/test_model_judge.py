@@ -89,7 +89,7 @@ def test_the_bundled_1_5b_judge_accepts_paraphrases_and_rejects_distortions(real
 
 @pytest.mark.slow
 def test_the_model_judge_holds_its_floor_on_the_blind_test_claims(real_index) -> None:
-    """Measured 0.867 balanced accuracy (target 0.90, not met; docs/evaluation.md); nothing was fitted on these claims."""
+    """Measured 0.867 balanced accuracy (target 0.90, not met; docs/evaluation.md); nothing fitted on these claims."""
     from eval.datasets import CLAIMS_TEST
     from eval.judging import evaluate_judge
     from rag.judges import get_judge
