@@ -165,9 +165,9 @@ def _loosely_linked(s: dict[int, Story], min_hours: float = 20.0) -> list[tuple[
                 if m > n:
                     shared[m] = shared.get(m, 0) + 1
         for m, count in sorted(shared.items()):
-            a, b = versions.Doc.of(made[n], sk[n]), versions.Doc.of(made[m], sk[m])
-            if count >= versions.MIN_SHARED_KEYS and made[n].doc_id != made[m].doc_id and rule.accepts(a, b) \
-                    and (versions.hours_apart(a, b) or 0.0) > min_hours:
+            first, second = versions.Doc.of(made[n], sk[n]), versions.Doc.of(made[m], sk[m])
+            if count >= versions.MIN_SHARED_KEYS and made[n].doc_id != made[m].doc_id and rule.accepts(first, second) \
+                    and (versions.hours_apart(first, second) or 0.0) > min_hours:
                 out.append((n, m) if s[n].time <= s[m].time else (m, n))
     return sorted(out)
 
