@@ -25,7 +25,7 @@ print("done", flush=True)
 """
 
 
-def make_corpus(folder: Path, n: int = 120) -> list[Path]:
+def make_corpus(folder: Path, n: int = 800) -> list[Path]:
     folder.mkdir()
     samples = sorted(sample_dir().glob("*.txt"))
     files = []
