@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 QUESTION ?= What did Hegseth say about NATO membership for Ukraine?
+# llama.cpp built for a portable x86-64 (AVX2), not -march=native: on a VM whose CPU reports AMX and AVX-512,
+# the native build segfaulted on every multi-token prompt (session 22); this build answers. Override to tune.
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_AVX512=OFF
 
 .PHONY: demo app test check lint typecheck pytest unit install install-llm install-ui install-dev clean
 
