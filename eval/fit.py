@@ -266,7 +266,8 @@ def main_answerable(dev: list[Path], test: list[Path], report_only: bool, model:
     if not report_only:
         weights = json.loads(calibration.WEIGHTS.read_text()) if calibration.WEIGHTS.is_file() else {}
         # the checks-only decision is fitted on runs without the model; with none given, on these runs' checks
-        without = [r for r in rows if "model_logit" not in r["answerability"]] or rows
+        without = [r for r in rows if "model_logit" not in r["answerability"]]
+        without = without if len(without) >= 20 else rows  # too few to fit on: these runs' checks
         for name, fit_rows in (("answerable", with_model), ("answerable-offline", without)):
             if fit_rows:
                 fitted_on = " + ".join(run.name for run in dev)

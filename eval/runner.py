@@ -119,6 +119,7 @@ def score_question(idx: Index, q: Question, golds: list[GoldSpan], llm: Backend,
         "citations": [{"number": c.number, "article": Path(c.path or "").stem, "start": c.start, "end": c.end}
                       for c in answer.citations],
         "dropped_markers": answer.dropped_markers,
+        "dropped": [{"sentence": d.sentence, "reason": d.reason} for d in answer.dropped],
     }
     for kk in RETRIEVAL_KS:
         row[f"hit@{kk}"] = metrics.hit_at_k(rank, kk) if golds else None

@@ -227,6 +227,10 @@ def answer_stream(
     if not hits:
         yield refusal(f"{REFUSAL} No passage matches the filters.", why="no passage matches the filters")
         return
+    # asked before the answer is written, from the answer prompt itself: the generation then reuses its evaluated
+    # tokens (rag.refusal weighs it after verification)
+    asks_model = judge is not None and calibrated_model(backend, "answerable")
+    p_model = backend.answerable_probability(question, hits) if asks_model else None
     if not stream:
         reply = backend.generate(question, hits)
     else:
@@ -239,9 +243,6 @@ def answer_stream(
         yield refusal(REFUSAL, why=f"the {backend.name} backend found no answer in the passages")
         return
     text, _, bad_markers = parse_citations(reply, hits)
-    # asked before verification, while the prompt and reply are still in the model's cache (rag.refusal)
-    asks_model = judge is not None and calibrated_model(backend, "answerable")
-    p_model = backend.answerable_probability(question, hits, reply) if asks_model else None
     checked = verify_reply(text, hits, judge, mode=unsupported, question=question) if judge else None
     if checked is not None:
         if not checked.kept:

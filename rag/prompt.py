@@ -23,9 +23,11 @@ SYSTEM = (
 )
 # After the question (not cached like the system prompt, so kept short). Chosen on the Reuters dev questions.
 ANSWER_CUE = "Answer, ending each sentence with its passage number in square brackets:"
-# Asked of the model right after it answered (its prompt and reply are still evaluated in llama.cpp's cache, so this
-# costs one forward pass over these few tokens); P("Yes") feeds the refusal decision (rag.refusal).
-ANSWERABLE_ASK = "Do the passages contain the answer to the question? Answer Yes or No."
+# Asked of the model in place of ANSWER_CUE, before it answers (the answer prompt is then already evaluated in
+# llama.cpp's cache, so this costs one forward pass over these few tokens); P("Yes") feeds the refusal decision
+# (rag.refusal). Asked after the model's own reply instead, it said yes to nearly everything (no signal on the
+# Reuters dev questions); asked fresh, its P separates answerable from unanswerable dev questions (AUC ~0.75).
+ANSWERABLE_ASK = "Do the passages state the specific answer to this question? Answer Yes or No."
 # One worked example as a first chat turn: it shows the passages' own wording, a [n] after the sentence and no
 # restated question, which instructions alone did not get from a 1.5B model. It sits between the system prompt and
 # the question, so llama.cpp keeps it evaluated between questions like the system prompt: it costs no time per

@@ -3,8 +3,9 @@
 After verification, two kinds of evidence are weighed by a logistic regression fitted on dev questions
 (``eval/fit.py --answerable``; weights in ``rag/judges/weights.json``):
 
-- the model that answered (the local llama.cpp model) is asked, right after its reply, whether the passages
-  contain the answer (``rag.prompt.ANSWERABLE_ASK``): its P("Yes") from one forward pass over a few new tokens;
+- the model that answers (the local llama.cpp model) is asked, before it writes the answer and from the answer
+  prompt itself, whether the passages state the answer (``rag.prompt.ANSWERABLE_ASK``): its P("Yes") from one
+  forward pass; the answer that follows reuses the evaluated prompt, so the ask costs only its own few tokens;
 - the checks of ``rag.answerability`` on the verified sentences: a name the question asks about that no passage
   mentions, no supported sentence giving the kind of answer asked for ("how many ..." and no count), and the
   one that does not being about whoever the question asks about; and the share of the reply that survived.

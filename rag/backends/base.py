@@ -44,9 +44,10 @@ class Backend(ABC):
         """Whether a call now would wait for other users (a shared local model answering someone else)."""
         return False
 
-    def answerable_probability(self, question: str, passages: Sequence[Hit], reply: str) -> float | None:
-        """P(the passages hold the answer to ``question``) by the model that just wrote ``reply``; None when the
-        backend has no model to ask (``rag.refusal`` then decides on the checks alone)."""
+    def answerable_probability(self, question: str, passages: Sequence[Hit]) -> float | None:
+        """P(the passages state the answer to ``question``) by the model that is about to answer it, read from the
+        answer prompt itself; None when the backend has no model to ask (``rag.refusal`` then decides on the checks
+        alone)."""
         return None
 
 

@@ -29,7 +29,7 @@ from index.types import Hit
 from rag import evidence
 from rag.backends import gguf
 from rag.backends.base import ChatBackend
-from rag.prompt import ANSWERABLE_ASK, build_messages
+from rag.prompt import ANSWER_CUE, ANSWERABLE_ASK, build_messages
 
 STOP = ["<|im_end|>", "<|endoftext|>"]
 # Called with the number of generations ahead while a caller waits for the shared model (the app shows it), at
@@ -196,7 +196,7 @@ class LlamaCppBackend(ChatBackend):
         """The prompt, shrunk until it fits the context window with room for the reply (never an overflow):
         a smaller evidence budget first, then no worked example, then every passage's text cut to an equal share
         (labels and fence kept), then the last passages left out. The last one built is kept: the answerability
-        ask right after an answer (``answerable_probability``) rebuilds the same prompt."""
+        ask before an answer (``answerable_probability``) builds the same prompt."""
         key = (question, tuple((h.doc_id, h.start, h.end, h.text) for h in passages), budget, id(self.embedder))
         last = self._last_prompt
         if last is not None and last[0] == key:
@@ -270,14 +270,18 @@ class LlamaCppBackend(ChatBackend):
             y, n = float(np.logaddexp.reduce(logits[yes])), float(np.logaddexp.reduce(logits[no]))
         return 1.0 / (1.0 + math.exp(max(-50.0, min(50.0, n - y))))
 
-    def answerable_probability(self, question: str, passages: Sequence[Hit], reply: str) -> float | None:
-        """``yes_probability`` of ``ANSWERABLE_ASK`` after the prompt and ``reply``: asked right after answering,
-        only the reply's end and the ask are new to llama.cpp's cache."""
-        asked = [*self.messages(question, passages), {"role": "assistant", "content": reply},
-                 {"role": "user", "content": ANSWERABLE_ASK}]
+    def answerable_probability(self, question: str, passages: Sequence[Hit]) -> float | None:
+        """``yes_probability`` of ``ANSWERABLE_ASK`` in place of the answer cue, asked before the answer is written:
+        the answer prompt's system prompt, example, evidence and question are evaluated once, by this ask, and the
+        generation that follows reuses them from llama.cpp's cache (only its cue is new)."""
+        messages = self.messages(question, passages)
+        user = messages[-1]["content"]
+        if not user.endswith(ANSWER_CUE):
+            return None  # a prompt trimmed to fit a small window: decide on the checks alone
+        messages[-1] = {"role": "user", "content": user[:-len(ANSWER_CUE)] + ANSWERABLE_ASK}
         try:
-            return self.yes_probability(asked)
-        except ValueError:  # a reply too long for the window's slack: decide on the checks alone
+            return self.yes_probability(messages)
+        except ValueError:
             return None
 
     def chat_stream(self, messages: list[dict[str, str]]) -> Iterator[str]:

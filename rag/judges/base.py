@@ -65,10 +65,22 @@ def strip_markers(text: str) -> str:
     return _MARKER.sub("", text).strip()
 
 
+def answer_spans(answer: str) -> list[tuple[int, int]]:
+    """The sentences of a written answer: ``sentence_spans``, except that a piece starting with a lower-case letter
+    continues the sentence before it (an abbreviation the splitter does not know: "paid Sedio N.V. | of Lugano")."""
+    spans: list[tuple[int, int]] = []
+    for s, e in sentence_spans(answer):
+        if spans and answer[s:e].lstrip()[:1].islower() and "\n" not in answer[spans[-1][1]:s]:
+            spans[-1] = (spans[-1][0], e)
+        else:
+            spans.append((s, e))
+    return spans
+
+
 def split_claims(answer: str) -> list[str]:
     """The sentences of ``answer`` as claims: markers and wrapping quotes removed, empty ones skipped."""
     claims = []
-    for s, e in sentence_spans(answer):
+    for s, e in answer_spans(answer):
         claim = strip_markers(answer[s:e]).strip().strip(_QUOTES).strip()
         if len(claim.split()) >= 2:
             claims.append(claim)
@@ -85,7 +97,7 @@ def marked_sentences(answer: str) -> list[tuple[str, list[int]]]:
     Markers that open a sentence ("... done. [1] Next ...") belong to the sentence before them.
     """
     out: list[tuple[str, list[int]]] = []
-    for s, e in sentence_spans(answer):
+    for s, e in answer_spans(answer):
         sentence = answer[s:e]
         lead = _LEADING_MARKERS.match(sentence)
         if lead and out:

@@ -1,5 +1,5 @@
 """The model judge on real llama.cpp: the bundled 1.5B on supported and distorted claims, and what the yes/no
-forward pass costs (SmolLM2 where any model will do: prefix reuse, windows, the ask after an answer)."""
+forward pass costs (SmolLM2 where any model will do: prefix reuse, windows, the answerability ask)."""
 
 from __future__ import annotations
 
@@ -60,13 +60,17 @@ def test_a_whole_article_costs_a_bounded_prompt(smol, monkeypatch) -> None:
     assert verdict.evidence and verdict.evidence in article
 
 
-def test_the_answerability_ask_after_an_answer_evaluates_only_a_few_tokens(smol, monkeypatch, real_index) -> None:
-    hits = real_index.search("What did Hegseth say about NATO membership for Ukraine?", k=3)
-    reply = smol.generate("What did Hegseth say about NATO membership for Ukraine?", hits)
+def test_the_answer_after_the_answerability_ask_evaluates_only_its_cue(smol, monkeypatch, real_index) -> None:
+    question = "What did Hegseth say about NATO membership for Ukraine?"
+    hits = real_index.search(question, k=3)
     seen = _counting(monkeypatch, smol)
-    p = smol.answerable_probability("What did Hegseth say about NATO membership for Ukraine?", hits, reply)
+    p = smol.answerable_probability(question, hits)
     assert p is not None and 0.0 < p < 1.0
-    assert sum(seen) <= 40, seen
+    asks = len(seen)
+    assert sum(seen) > 200, seen  # the whole answer prompt (system prompt, example, evidence, question) was read
+    assert smol.generate(question, hits)
+    # the generation reused the ask's tokens: it read only its cue, then one token per generated token
+    assert seen[asks] <= 40, seen
 
 
 @pytest.mark.slow

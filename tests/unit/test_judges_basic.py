@@ -123,3 +123,10 @@ def test_the_judge_dev_and_test_claims_are_what_the_readme_says() -> None:
     assert len(samples) >= 50
     for c in samples:
         assert all(p in article_text(c.article) for p in c.passages), c.claim
+
+
+def test_an_unknown_abbreviation_does_not_split_an_answer_sentence() -> None:
+    # Punkt ends a sentence at "N.V." here; a piece that starts lower-case continues the sentence before it
+    answer = "Sedio N.V. of Lugano paid 50,000 dlrs [1]. It also got warrants [2].\nlower case on a new line [3]."
+    assert cited_sentences(answer) == [("Sedio N.V. of Lugano paid 50,000 dlrs.", [1]),
+                                       ("It also got warrants.", [2]), ("lower case on a new line.", [3])]
