@@ -14,7 +14,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-ALLOWED = (".txt", ".md", ".markdown", ".html", ".htm")
+ALLOWED = (".txt", ".md", ".markdown", ".html", ".htm", ".sgm", ".sgml", ".jsonl")  # archives: one file, many stories
 MAX_NAME = 80
 
 

@@ -85,6 +85,24 @@ def test_upload_names_cannot_escape_the_folder(tmp_path: Path) -> None:
     assert uploads.store([evil], folder).paths == again.paths  # the same file again: stored once
 
 
+def test_an_uploaded_archive_is_stored_and_ingested_as_its_stories(fake_index, tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    feed = src / "feed.jsonl"
+    feed.write_text('{"text": "Ferries to Westholm resumed at noon on Sunday.", "source": "Westholm Radio"}\n'
+                    '{"text": "The Lund mine strike ended on Monday after nine days."}\n', encoding="utf-8")
+    wire = src / "wire.sgm"
+    wire.write_bytes(b'<REUTERS NEWID="7"><DATE>03-MAR-1987 09:12:44.10</DATE><TEXT><TITLE>GRAIN PORT OPENS</TITLE>'
+                     b"<BODY>The grain port of Norvik opened on Tuesday, officials said.\n Reuter\n</BODY></TEXT>"
+                     b"</REUTERS>")
+    folder = tmp_path / "data" / "uploads"
+    got = uploads.store([feed, wire], folder)
+    assert got.paths == [folder / "feed.jsonl", folder / "wire.sgm"] and not got.skipped
+    report = fake_index.ingest([folder])  # what the app does with the uploads folder
+    assert sorted(report.added) == [f"{folder / 'feed.jsonl'}#line=1", f"{folder / 'feed.jsonl'}#line=2",
+                                    f"{folder / 'wire.sgm'}#NEWID=7"]
+
+
 def test_feedback_lines_are_whole_under_parallel_votes(tmp_path: Path) -> None:
     c = Citation.from_hit(1, hit())
     answer = Answer(text="Europe must back it [1].", citations=[c], refused=False, question="q?", backend="extractive")
