@@ -199,24 +199,15 @@ def _as_citation(number: int, hit: Any) -> Any:
 
 
 def _print_source(c: Any) -> None:
-    from rag.prompt import describe
+    from rag.prompt import describe, version_note
 
-    print(f"[{c.number}] {describe(c)}{version_note(c)}")
+    note = version_note(c)
+    print(f"[{c.number}] {describe(c)}" + (f" ({note})" if note else ""))
     if c.url:
         print(f"    {c.url}")
     if getattr(c, "quote", None):
         print(textwrap.indent(textwrap.fill(f"» {' '.join(c.quote.text.split())}", 100), "    "))
     print(textwrap.indent(textwrap.fill(" ".join(c.text.split()), 100), "    "))
-
-
-def version_note(hit: Any) -> str:
-    """" (updated from 1987-03-02 09:14)" on the latest version of an updated story; " (earlier version: updated
-    since)" on one a later version replaced (shown with --all-versions); "" otherwise."""
-    if getattr(hit, "later", ()):
-        return " (earlier version: updated since)"
-    if getattr(hit, "updated_from", None):
-        return f" (updated from {hit.updated_from.replace('T', ' ')[:16]})"
-    return ""
 
 
 def _print_hints(idx: Any, question: str, args: argparse.Namespace, hits: list[Any]) -> None:

@@ -65,6 +65,16 @@ def corroboration(hit: Passage) -> str:
     return f"also reported by {', '.join(others)} ({hit.sources_count} sources)"
 
 
+def version_note(hit: Passage) -> str:
+    """"updated from 1987-03-02 09:14" on the latest version of an updated story; "earlier version: updated since" on
+    one a later version replaced (shown with all versions); "" otherwise."""
+    if hit.later:
+        return "earlier version: updated since"
+    if hit.updated_from:
+        return f"updated from {hit.updated_from.replace('T', ' ')[:16]}"
+    return ""
+
+
 def short_label(hit: Passage) -> str:
     """"Al Jazeera, 2025-02-12": what a small model's prompt says about a passage (a title costs tokens)."""
     parts = [p for p in (hit.source or hit.title, hit.published) if p]

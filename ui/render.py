@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from rag import Answer, Citation
+from rag.prompt import version_note
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 REFUSAL_BADGE = "🚫 Not in the articles"
@@ -85,6 +86,8 @@ def _card(c: Citation, turn: int, closest: bool = False) -> str:
     meta = [e(c.source or "unknown outlet")]
     if c.published:
         meta.append(e(c.published))
+    if version_note(c):  # a re-filed story: when it was first filed
+        meta.append(f'<span class="rag-version">{e(version_note(c))}</span>')
     title = e(c.title or c.label)
     link = f' <a href="{e(c.url)}" target="_blank" rel="noopener noreferrer">article</a>' if c.url else ""
     also = ""

@@ -63,6 +63,17 @@ def test_also_reported_by_lists_the_other_outlets() -> None:
     assert "Also reported by Al Jazeera (2 sources)" in cards
 
 
+def test_a_card_says_when_an_updated_story_was_first_filed() -> None:
+    updated = hit(updated_from="1987-03-02T09:05:00", earlier=("d0",))
+    cards = render.cards_html(Answer(text="x [1].", citations=[Citation.from_hit(1, updated)], refused=False), turn=1)
+    assert "updated from 1987-03-02 09:05" in cards
+    replaced = hit(later=("d2",))
+    cards = render.cards_html(Answer(text="x [1].", citations=[Citation.from_hit(1, replaced)], refused=False), turn=1)
+    assert "earlier version: updated since" in cards
+    plain_card = render.cards_html(Answer(text="x [1].", citations=[Citation.from_hit(1, hit())], refused=False), 1)
+    assert "rag-version" not in plain_card
+
+
 def test_upload_names_cannot_escape_the_folder(tmp_path: Path) -> None:
     assert uploads.safe_name("../../etc/passwd.txt") == "passwd.txt"
     assert uploads.safe_name("..\\..\\win.ini.html") == "win_ini.html"
