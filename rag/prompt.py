@@ -26,7 +26,9 @@ ANSWER_CUE = "Answer, ending each sentence with its passage number in square bra
 # Asked of the model in place of ANSWER_CUE, before it answers (the answer prompt is then already evaluated in
 # llama.cpp's cache, so this costs one forward pass over these few tokens); P("Yes") feeds the refusal decision
 # (rag.refusal). Asked after the model's own reply instead, it said yes to nearly everything (no signal on the
-# Reuters dev questions); asked fresh, its P separates answerable from unanswerable dev questions (AUC ~0.75).
+# Reuters dev questions); asked fresh, its P separates answerable from unanswerable ones (AUC 0.70 dev, 0.78 test;
+# four phrasings after the worked example scored 0.71-0.73 on all 64 dev questions, this one the best; without the
+# example 0.77, but then the answer could not reuse the ask's tokens: docs/judge.md).
 ANSWERABLE_ASK = "Do the passages state the specific answer to this question? Answer Yes or No."
 # One worked example as a first chat turn: it shows the passages' own wording, a [n] after the sentence and no
 # restated question, which instructions alone did not get from a 1.5B model. It sits between the system prompt and

@@ -86,8 +86,8 @@ def _card(c: Citation, turn: int, closest: bool = False) -> str:
     meta = [e(c.source or "unknown outlet")]
     if c.published:
         meta.append(e(c.published))
-    if version_note(c):  # a re-filed story: when it was first filed
-        meta.append(f'<span class="rag-version">{e(version_note(c))}</span>')
+    if note := version_note(c):  # a re-filed story: when it was first filed
+        meta.append(f'<span class="rag-version">{e(note)}</span>')
     title = e(c.title or c.label)
     link = f' <a href="{e(c.url)}" target="_blank" rel="noopener noreferrer">article</a>' if c.url else ""
     also = ""
