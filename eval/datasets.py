@@ -18,6 +18,10 @@ CLAIMS_REUTERS_DEV = DATA_DIR / "claims_reuters_dev.jsonl"  # perturbed and para
 CLAIMS_TEST = DATA_DIR / "claims_test.jsonl"  # written blind to the judges and the dev claims (Reuters + samples)
 JUDGE_DEV = (CLAIMS, CLAIMS_HELDOUT, CLAIMS_REUTERS_DEV)  # what the judge's combiner is fitted on
 JUDGE_TEST = (CLAIMS_TEST,)
+# the reader model's own sentences (Qwen2.5 1.5B, session 23's runs) on the Reuters dev / test questions, from
+# ``python -m eval.replies``, labelled by helpers blind to the judge; not fitted on (docs/judge.md says why)
+REPLIES_DEV = DATA_DIR / "replies_reuters_dev.jsonl"
+REPLIES_TEST = DATA_DIR / "replies_reuters_test.jsonl"
 
 
 @dataclass

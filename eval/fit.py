@@ -1,7 +1,9 @@
 """Fit the judges' combiners on the dev claims and report them on the test claims: ``python -m eval.fit``.
 
 Dev (fitted on): ``eval.datasets.JUDGE_DEV`` (the two sample-article claim files and the perturbed Reuters
-claims). Test (never fitted on): ``JUDGE_TEST`` (claims written blind to the judges and to the dev claims). For
+claims). Test (never fitted on): ``JUDGE_TEST`` (claims written blind to the judges and to the dev claims). Also
+reported, never fitted on: the reader model's own sentences on the Reuters questions (``REPLIES_DEV``, which
+choices between judges were made on, and ``REPLIES_TEST``), the sentences verification really sees. For
 each claim the checks and the model are run once (``OfflineJudge.assess`` via ``ModelJudge``) and the features
 cached (keyed by the judge code and the model), then a logistic regression is fitted per combiner, its threshold
 chosen on cross-validated dev probabilities, and the weights written to ``rag/judges/weights.json``.
@@ -22,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from eval.datasets import JUDGE_DEV, JUDGE_TEST, LabelledClaim, load_claims
+from eval.datasets import JUDGE_DEV, JUDGE_TEST, REPLIES_DEV, REPLIES_TEST, LabelledClaim, load_claims
 from eval.passages import LENGTHS, at_length
 from rag.judges import calibration
 
@@ -327,6 +329,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         lines += report(f"test, passages = {length}", claims, trows, tsec, judges)
         if length == "snippet":
             lines += calibration_table("model", trows, [c.label for c in claims])
+    for title, path in (("the reader's sentences, Reuters dev questions (not fitted on)", REPLIES_DEV),
+                        ("the reader's sentences, Reuters test questions", REPLIES_TEST)):
+        claims = load_claims(path)  # each with the passages it cites, as verification judges it first
+        rrows, rsec = features(judge, claims, tag)
+        lines += report(title, claims, rrows, rsec, judges)
     print("\n".join(lines))
 
 

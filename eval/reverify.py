@@ -37,11 +37,7 @@ def reverify(run: Path, out: Path, keep_all: bool = False) -> Path:
     """Write ``out`` (a run folder holding ``questions.jsonl`` and ``summary.json``) from ``run``'s replies."""
     summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
     info = summary["run"]
-    articles = Path(info["articles"])
-    if not articles.is_dir():  # the Reuters articles are a cache folder: write them again
-        articles = write_articles() if "reuters" in str(articles) else sample_dir()
-    idx = open_index(info.get("index_dir") or default_index_dir(articles))
-    idx.ingest([articles], progress=False)
+    idx = run_index(info)
     backend = get_backend("llama-cpp")
     backend.use_embedder(idx.embedder)
     judge = default_judge(idx, backend)
@@ -66,6 +62,16 @@ def reverify(run: Path, out: Path, keep_all: bool = False) -> Path:
     }, "run": info}
     (out / "summary.json").write_text(json.dumps(new_summary, indent=2) + "\n", encoding="utf-8")
     return out
+
+
+def run_index(info: dict[str, Any]) -> Any:
+    """The index a run searched (its articles ingested again if needed), from its summary's ``run`` record."""
+    articles = Path(info["articles"])
+    if not articles.is_dir():  # the Reuters articles are a cache folder: write them again
+        articles = write_articles() if "reuters" in str(articles) else sample_dir()
+    idx = open_index(info.get("index_dir") or default_index_dir(articles))
+    idx.ingest([articles], progress=False)
+    return idx
 
 
 def _again(row: dict[str, Any], idx: Any, judge: Any, k: int, keep_all: bool, ask: Any = None) -> dict[str, Any]:

@@ -66,11 +66,13 @@ def strip_markers(text: str) -> str:
 
 
 def answer_spans(answer: str) -> list[tuple[int, int]]:
-    """The sentences of a written answer: ``sentence_spans``, except that a piece starting with a lower-case letter
-    continues the sentence before it (an abbreviation the splitter does not know: "paid Sedio N.V. | of Lugano")."""
+    """The sentences of a written answer: ``sentence_spans``, except that a piece continues the sentence before it
+    when it starts with a lower-case letter or that sentence ends in a single initial (abbreviations the splitter
+    does not know: "paid Sedio N.V. | of Lugano", "132 mln (U. | S.) dlrs")."""
     spans: list[tuple[int, int]] = []
     for s, e in sentence_spans(answer):
-        if spans and answer[s:e].lstrip()[:1].islower() and "\n" not in answer[spans[-1][1]:s]:
+        cut = spans and (answer[s:e].lstrip()[:1].islower() or _INITIAL.search(answer[spans[-1][0]:spans[-1][1]]))
+        if cut and "\n" not in answer[spans[-1][1]:s]:
             spans[-1] = (spans[-1][0], e)
         else:
             spans.append((s, e))
@@ -87,6 +89,7 @@ def split_claims(answer: str) -> list[str]:
     return claims
 
 
+_INITIAL = re.compile(r"(?:^|[\s(])[A-Z]\.\s*$")
 _LEADING_MARKERS = re.compile(r"^\s*((?:\[\d+\]\s*)+)")
 _NUMBER = re.compile(r"\[(\d+)\]")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -95,3 +96,25 @@ def test_llm_judge_runs_on_the_real_smollm2() -> None:
                     ["He clarified that “there will not be U.S. troops deployed to Ukraine.”"])
     assert isinstance(v.supported, bool) and v.score in (0.0, 1.0)
     assert v.supported or v.reasons  # a rejection always says why (the model's words)
+
+
+def test_replies_become_claims_to_label_with_the_passages_they_cite(runs, tmp_path) -> None:
+    from eval.replies import dump
+    from rag.judges import strip_markers
+
+    def flat(text: str) -> str:  # citation parsing tidies quotes and spaces before punctuation
+        return re.sub(r"\s+([,.;:])", r"\1", " ".join(text.replace("“", "").replace("”", "").split()))
+
+    run = runs[0]
+    rows = [json.loads(x) for x in (run / "questions.jsonl").read_text().splitlines() if x.strip()]
+    out = tmp_path / "to_label.jsonl"
+    written = dump(run, out)
+    lines = [json.loads(x) for x in out.read_text().splitlines()]
+    assert written == len(lines) > 0
+    by_id = {r["id"]: r for r in rows}
+    for line in lines:
+        row = by_id[line["id"]]
+        assert line["question"] == row["question"] and line["label"] is None
+        assert flat(line["claim"]) in flat(strip_markers(row["reply"])), (line["claim"], row["reply"])
+        assert line["passages"] and all(isinstance(p, str) and p for p in line["passages"])
+        assert line["article"] and not line["article"].startswith("reuters")  # the samples' file stems

@@ -130,3 +130,10 @@ def test_an_unknown_abbreviation_does_not_split_an_answer_sentence() -> None:
     answer = "Sedio N.V. of Lugano paid 50,000 dlrs [1]. It also got warrants [2].\nlower case on a new line [3]."
     assert cited_sentences(answer) == [("Sedio N.V. of Lugano paid 50,000 dlrs.", [1]),
                                        ("It also got warrants.", [2]), ("lower case on a new line.", [3])]
+
+
+def test_a_spaced_initial_does_not_split_an_answer_sentence() -> None:
+    # the reader wrote "(U. S.)"; Punkt ends a sentence at "(U." and the next piece starts with a capital
+    answer = "The U. S. Agriculture Department said the Board gets 132 mln (U. S.) dlrs [1]. Next one [2]."
+    assert cited_sentences(answer) == [
+        ("The U. S. Agriculture Department said the Board gets 132 mln (U. S.) dlrs.", [1]), ("Next one.", [2])]
