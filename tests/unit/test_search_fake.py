@@ -134,3 +134,42 @@ def test_bad_filter_values_are_clear_errors(fake_index: Index, articles: Path) -
     for bad in ({"source": 5}, {"doc_id": 123}, {"source": [None]}, {"source": []}):
         with pytest.raises(ConfigError, match="must be a name"):
             fake_index.search("Hegseth", filters=bad)
+
+
+def test_filtered_nearest_without_where_matches_chromas_where(fake_index: Index, articles: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Search fetches the nearest unfiltered and drops what the filter leaves out (a Chroma ``where`` is slow);
+    the result is what the ``where`` clause gives, and when too few pass it falls back to that clause."""
+    from index import search as search_module
+    from index.filters import parse_filters
+
+    syndicated_copy(articles)
+    fake_index.ingest([articles])
+    searcher, store = fake_index.searcher, fake_index.store
+    qv = fake_index.embedder.embed("Hegseth NATO Ukraine security guarantees")
+    sent: list[object] = []
+    real = store.query
+
+    def recorded(vector, k, where=None, **kw):  # type: ignore[no-untyped-def]
+        sent.append(where)
+        return real(vector, k, where, **kw)
+
+    monkeypatch.setattr(store, "query", recorded)
+    for filters in ({"source": "CNN"}, {"since": "2025-02-13"}, {"source": ["CNN", "Example Wire"]},
+                    {"until": "2025-02-12", "source": "Al Jazeera"}):
+        f = parse_filters(filters)
+        for n in (1, 3, 8, 40):
+            sent.clear()
+            expected = [r.id for r in real(qv, n, f.where(), text=False)]
+            got = [cid for cid, _ in searcher._nearest(qv, n, f)]
+            assert got == expected, (filters, n)
+        assert sent[-1] is None  # n=40 sees every chunk unfiltered: no where clause needed
+    # a source none of the 2 nearest chunks has, and no widening: the where clause
+    monkeypatch.setattr(search_module, "OVERFETCH", 1)
+    monkeypatch.setattr(search_module, "WIDEN", 1)
+    near = {searcher._corpus().metas[searcher._corpus().position[r.id]]["source"] for r in real(qv, 2, text=False)}
+    other = next(m["source"] for m in searcher._corpus().metas if m["source"] not in near)
+    f = parse_filters({"source": other})
+    sent.clear()
+    assert [c for c, _ in searcher._nearest(qv, 2, f)] == [r.id for r in real(qv, 2, f.where(), text=False)]
+    assert sent[-1] == f.where()
