@@ -1,7 +1,7 @@
 """Hybrid search: dense (Chroma) + BM25 (index.lexical), fused, syndicated copies grouped, reranked, diversified.
 
     question ──► query hints (outlet? day? period? "latest"?)      index.query, index.periods
-       ├──► dense top-N from Chroma, filters pushed down as ``where``   index.store
+       ├──► dense top-N from Chroma, filters checked on the nearest     index.store, index.corpus
        └──► BM25 top-N over the same chunks, filters as a mask         index.lexical
     pool ──► fused score (+ day boost, + recency boost)             index.fusion
          ──► copies across articles folded into one hit (``also_in``)   index.syndication
@@ -23,16 +23,17 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from index.corpus import Corpus
 from index.datefilter import Window, plan, recency_boosts
 from index.embedding import Embedder
 from index.errors import ConfigError
-from index.filters import Filters, date_number
+from index.filters import Filters
 from index.fusion import fuse, mmr
-from index.lexical import LexicalIndex, Vocabulary, best, tokenize
+from index.lexical import best, tokenize
 from index.manifest import DocRow, Manifest
 from index.query import QueryHints, understand
 from index.rerank import NoRerank, Reranker
@@ -70,39 +71,6 @@ DENSE_ONLY = SearchConfig(hybrid=False, group=False, mmr_lambda=1.0, query_hints
 
 
 @dataclass
-class _Corpus:
-    """Every recorded chunk's id and filterable metadata, and BM25 over them; rebuilt when the index changes."""
-
-    generation: int
-    built_at: float
-    ids: list[str]
-    metas: list[dict[str, Any]]
-    lexical: LexicalIndex
-    position: dict[str, int] = field(default_factory=dict)
-    dates: Any = None  # numpy int64: each chunk's publication date number (``date_number``), 0 when unknown
-    masks: dict[Any, Any] = field(default_factory=dict)
-
-    def mask(self, filters: Filters) -> Any:
-        found = self.masks.get(filters)
-        if found is None:
-            if len(self.masks) > 64:
-                self.masks.clear()
-            found = self.masks[filters] = filters.mask(self.metas)
-        return found
-
-    def window_mask(self, filters: Filters, window: Window) -> Any:
-        """Chunks that pass ``filters`` and were published in ``window`` (or have no date, if it keeps those)."""
-        found = self.masks.get((filters, window))
-        if found is None:
-            keep = window.accepts(self.dates)
-            base = self.mask(filters)
-            if len(self.masks) > 64:
-                self.masks.clear()
-            found = self.masks[(filters, window)] = keep if base is None else keep & base
-        return found
-
-
-@dataclass
 class _Candidate:
     """A chunk in the candidate pool: its vector from the store, what is shown of it from the manifest."""
 
@@ -135,7 +103,7 @@ class Searcher:
         self.manifest = manifest
         self.config = config or SearchConfig()
         self.reranker = reranker or NoRerank()
-        self._corpus_cache: _Corpus | None = None
+        self._corpus_cache: Corpus | None = None
         self._shown: tuple[int, dict[str, tuple[DocRow, str | None]]] = (-1, {})
         self._known: tuple[int, list[str], date | None] = (-1, [], None)  # outlets and newest date, per generation
         self._stories: tuple[int, Stories] = (-1, Stories())
@@ -204,7 +172,7 @@ class Searcher:
         if cache is not None:
             cache.built_at = 0.0
 
-    def _corpus(self) -> _Corpus:
+    def _corpus(self) -> Corpus:
         """The BM25 corpus, rebuilt when the index changed.
 
         While an ingest is writing, every file changes the index; rebuilding for each would stall
@@ -220,18 +188,7 @@ class Searcher:
         with self._lock:
             cache = self._corpus_cache
             if cache is None or cache.generation != generation:
-                import numpy as np
-
-                lex = self.manifest.lexicon()
-                hidden = self.stories().hidden
-                metas = [{"doc_id": d, "source": s, "published_num": date_number(p) if p else None,
-                          "superseded": d in hidden}
-                         for d, s, p in zip(lex.doc_ids, lex.sources, lex.published, strict=True)]
-                cache = _Corpus(generation, time.monotonic(), lex.chunk_ids, metas,
-                                LexicalIndex(lex.flat, lex.lengths, Vocabulary(lex.vocabulary)),
-                                {cid: i for i, cid in enumerate(lex.chunk_ids)},
-                                np.fromiter((m["published_num"] or 0 for m in metas), dtype=np.int64,
-                                            count=len(metas)))
+                cache = Corpus.build(generation, self.manifest.lexicon(), self.stories().hidden)
                 self._corpus_cache = cache
             return cache
 
