@@ -5,13 +5,15 @@ model really wrote, restating the question's own details, citing the wrong passa
 passages cannot answer. Each sentence of each recorded reply becomes one line in the claim-file format
 (``eval.datasets.load_claims``) with its question, and as passages the retrieved passages it cites (all of them
 when it cites none), ``label`` left ``null`` for a person to fill in. Passages are searched again with the run's
-index and k, as ``eval.reverify`` does.
+index and k, as ``eval.reverify`` does; a row whose passages are no longer the ones the run recorded is skipped
+with a warning (its [n] would point at passages the reader never saw).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +36,14 @@ def dump(run: Path, out: Path) -> int:
             if not reply or is_refusal(reply):
                 continue
             hits = idx.search(row["question"], k=k)
+            recorded = [(r["article"], r["start"], r["end"]) for r in row.get("retrieved", [])[:k]]
+            if not hits or (recorded and recorded != [(_stem(h), h.start, h.end) for h in hits]):
+                print(f"{row['id']}: skipped: search no longer finds the passages the run's reply cited",
+                      file=sys.stderr)
+                continue
             text, _, _ = parse_citations(reply, hits)
             for sentence, numbers in marked_sentences(text):
-                if len(sentence.split()) < 2:  # what verification skips
+                if len(sentence.split()) < 2:  # a bare label or fragment: verification skips it too
                     continue
                 cited = [n for n in numbers if 1 <= n <= len(hits)] or list(range(1, len(hits) + 1))
                 fh.write(json.dumps({
@@ -54,11 +61,11 @@ def _stem(hit: Any) -> str:
     return Path(hit.path).stem if hit.path else hit.doc_id
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m eval.replies", description=__doc__.split("\n\n")[0])
     ap.add_argument("run", type=Path)
     ap.add_argument("out", type=Path)
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     print(f"{dump(args.run, args.out)} sentences -> {args.out}")
 
 

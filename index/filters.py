@@ -1,5 +1,6 @@
-"""Search filters: checked once, then turned into a Chroma ``where`` clause (dense side, pushed down
-to the store) and into a mask over the in-memory BM25 corpus (lexical side), with the same meaning.
+"""Search filters: checked once, then turned into a mask over the chunk metadata search holds in memory
+(``index.corpus``: the BM25 side, and the dense side's unfiltered nearest) and into a Chroma ``where`` clause (the
+dense side, when too few of the nearest pass: ``index.search.Searcher._nearest``), with the same meaning.
 
 ``versions``: "latest" (the default) leaves out the versions of a story that a later one replaced (``index.versions``);
 "all" keeps them. The mask applies it (chunk metadata ``superseded``, which search sets from the manifest); the

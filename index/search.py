@@ -57,7 +57,8 @@ class SearchConfig:
     group_cosine: float = 0.92
     group_containment: float = 0.5
     day_boost: float = 0.1
-    recency_boost: float = 0.2  # "latest": the newest on-topic candidate gets this much, the oldest nothing (untuned)
+    recency_boost: float = 0.5  # "latest": the newest on-topic candidate gets this much, the oldest nothing (chosen
+    # on eval/data/latest_reuters_dev.jsonl by bench/recency.py; docs/figures.md)
     query_hints: bool = True
     reference_date: str | None = None  # ISO; "last week", "in March" are read against it (default: newest article)
     rerank_top: int = 20  # how many fused candidates the reranker sees
@@ -254,8 +255,11 @@ class Searcher:
         Any Chroma ``where`` costs 35-87 ms at 27k chunks, against 2-8 ms for the 240-2,000 nearest unfiltered
         without their vectors (docs/figures.md). So the nearest are fetched unfiltered, ``n * OVERFETCH`` then
         ``n * OVERFETCH * WIDEN`` of them, and checked against the corpus metadata (the manifest's): when ``n``
-        pass, they are the ``n`` nearest that pass, and only their vectors are fetched. A narrower filter (one
-        day, a small outlet), or a chunk newer than the corpus, sends the ``where`` clause."""
+        pass, they are the ``n`` nearest that pass (up to ties in distance and HNSW's approximation), and only
+        their vectors are fetched. A narrower filter (one day, a small outlet), or a chunk newer than the corpus
+        among the nearest, sends the ``where`` clause. A corpus a little older than the store is safe: a chunk's
+        document id is a hash of its text, outlet and date, so the metadata it holds for an id cannot be stale.
+        Dense-only search builds the corpus too when it has a filter (0.3 s once at 27k chunks)."""
         where = filters.where()
         if where is None:
             return [(r.id, r.vector) for r in self.store.query(qv, n, None, text=False)]
@@ -263,18 +267,21 @@ class Searcher:
         for m in (n * OVERFETCH, n * OVERFETCH * WIDEN):
             wide = self.store.query(qv, m, None, text=False, vectors=False)
             kept: list[str] = []
+            unknown = False
             for r in wide:
                 at = corpus.position.get(r.id)
                 if at is None:  # recorded after the corpus was built: its metadata is not at hand
+                    unknown = True
                     break
-                if check.accepts(corpus.metas[at]) and len(kept) < n:
+                if check.accepts(corpus.metas[at]):
                     kept.append(r.id)
-            else:
-                if len(kept) == n or len(wide) < m:  # n passed, or that was every chunk in the store
-                    found = self.store.vectors(kept)
-                    return [(cid, found[cid]) for cid in kept if cid in found]
-                continue
-            break
+                    if len(kept) == n:
+                        break
+            if unknown:
+                break
+            if len(kept) == n or len(wide) < m:  # n passed, or that was every chunk in the store
+                found = self.store.vectors(kept)
+                return [(cid, found[cid]) for cid in kept if cid in found]
         return [(r.id, r.vector) for r in self.store.query(qv, n, where, text=False)]
 
     def _search(self, query: str, qv: Any, k: int, filters: Filters, hints: QueryHints,

@@ -67,11 +67,13 @@ def strip_markers(text: str) -> str:
 
 def answer_spans(answer: str) -> list[tuple[int, int]]:
     """The sentences of a written answer: ``sentence_spans``, except that a piece continues the sentence before it
-    when it starts with a lower-case letter or that sentence ends in a single initial (abbreviations the splitter
-    does not know: "paid Sedio N.V. | of Lugano", "132 mln (U. | S.) dlrs")."""
+    when it starts with a lower-case letter, or starts with an initial after a sentence that ends in one
+    (abbreviations the splitter does not know: "paid Sedio N.V. | of Lugano", "132 mln (U. | S.) dlrs")."""
     spans: list[tuple[int, int]] = []
     for s, e in sentence_spans(answer):
-        cut = spans and (answer[s:e].lstrip()[:1].islower() or _INITIAL.search(answer[spans[-1][0]:spans[-1][1]]))
+        piece = answer[s:e].lstrip()
+        cut = spans and (piece[:1].islower() or (_INITIAL.search(answer[spans[-1][0]:spans[-1][1]])
+                                                 and _OPENS_WITH_INITIAL.match(piece)))
         if cut and "\n" not in answer[spans[-1][1]:s]:
             spans[-1] = (spans[-1][0], e)
         else:
@@ -90,6 +92,7 @@ def split_claims(answer: str) -> list[str]:
 
 
 _INITIAL = re.compile(r"(?:^|[\s(])[A-Z]\.\s*$")
+_OPENS_WITH_INITIAL = re.compile(r"\W*[A-Z]\.")
 _LEADING_MARKERS = re.compile(r"^\s*((?:\[\d+\]\s*)+)")
 _NUMBER = re.compile(r"\[(\d+)\]")
 

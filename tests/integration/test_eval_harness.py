@@ -117,4 +117,6 @@ def test_replies_become_claims_to_label_with_the_passages_they_cite(runs, tmp_pa
         assert line["question"] == row["question"] and line["label"] is None
         assert flat(line["claim"]) in flat(strip_markers(row["reply"])), (line["claim"], row["reply"])
         assert line["passages"] and all(isinstance(p, str) and p for p in line["passages"])
+        recorded = {(c["article"], c["start"], c["end"]) for c in row["citations"]}
+        assert line["article"] in {a for a, _, _ in recorded} or len(line["passages"]) == 3  # cited, or all k=3
         assert line["article"] and not line["article"].startswith("reuters")  # the samples' file stems

@@ -173,3 +173,13 @@ def test_filtered_nearest_without_where_matches_chromas_where(fake_index: Index,
     sent.clear()
     assert [c for c, _ in searcher._nearest(qv, 2, f)] == [r.id for r in real(qv, 2, f.where(), text=False)]
     assert sent[-1] == f.where()
+    # a chunk the in-memory corpus does not hold yet (ingested since it was built) among the nearest: the where clause
+    monkeypatch.setattr(search_module, "OVERFETCH", 4)
+    monkeypatch.setattr(search_module, "WIDEN", 8)
+    corpus = searcher._corpus()
+    nearest = real(qv, 1, text=False)[0].id
+    monkeypatch.delitem(corpus.position, nearest)
+    f = parse_filters({"source": "CNN"})
+    sent.clear()
+    assert [c for c, _ in searcher._nearest(qv, 3, f)] == [r.id for r in real(qv, 3, f.where(), text=False)]
+    assert sent[-1] == f.where()
