@@ -50,6 +50,9 @@ def test_writes_neighbours_filters_deletes_and_paging(where: Path | ChromaServer
     assert set(store.vectors([chunks[2].id, "missing:0-1"])) == {chunks[2].id}
     bare = store.query([1.0, 0.1, 0.0], k=2, text=False)
     assert [(h.id, list(h.vector)) for h in bare] == [(h.id, list(h.vector)) for h in near]
+    ids_only = store.query([1.0, 0.1, 0.0], k=2, text=False, vectors=False)  # what a filtered search scans
+    assert [(h.id, h.vector) for h in ids_only] == [(h.id, None) for h in near]
+    assert [h.distance for h in ids_only] == pytest.approx([h.distance for h in near])
     ids, texts, _ = store.all_chunks(batch=3)  # two pages
     assert sorted(texts) == ["alpha", "beta", "delta", "gamma"] and len(set(ids)) == 4
     assert store.delete_doc("a") == 2 and store.count() == 2
