@@ -24,13 +24,11 @@ from eval.datasets import load_questions
 from eval.reuters import write_articles
 from eval.runner import default_index_dir
 from index import sample_dir
-from rag.api import calibrated_model, default_judge, open_index
+from rag.api import calibrated_model, check_reply, default_judge, open_index
 from rag.backends import get_backend
 from rag.citations import parse_citations
 from rag.judges import strip_markers
 from rag.prompt import is_refusal
-from rag.refusal import decide
-from rag.verify import verify
 
 
 def reverify(run: Path, out: Path, keep_all: bool = False) -> Path:
@@ -85,13 +83,11 @@ def _again(row: dict[str, Any], idx: Any, judge: Any, k: int, keep_all: bool, as
     if p_model is None and ask is not None:  # the run refused before the decision, so did not record it: ask now
         p_model = ask.answerable_probability(question, hits)
     text, _, _ = parse_citations(reply, hits)
-    checked = verify(text, hits, judge, question=question)
+    checked, why, values = check_reply(question, text, hits, judge, idx, p_model=p_model)
     out["dropped"] = [{"sentence": d.sentence, "reason": d.reason} for d in checked.dropped]
     if not checked.kept:
-        out["refusal_reason"] = "the passages support none of the reply's sentences"
+        out["refusal_reason"] = why
         return _scored(out)
-    why, values = decide(question, checked.support, [h.text for h in hits], kept=checked.kept,
-                         dropped=len(checked.dropped), p_model=p_model, outlets=idx.hints(question).sources)
     refused = bool(why) and not keep_all
     out.update(answer=checked.text, refused=refused, refusal_reason=why if refused else "", answerability=values)
     return _scored(out)

@@ -20,7 +20,7 @@ from rag.judges import Judge, get_judge
 from rag.prompt import REFUSAL, is_refusal
 from rag.refusal import decide as refusal_decision
 from rag.types import Answer, Citation
-from rag.verify import Dropped
+from rag.verify import Checked, Dropped
 from rag.verify import verify as verify_reply
 
 PathLike = str | os.PathLike[str]
@@ -152,6 +152,22 @@ def ask(
 _judges: dict[tuple[int, str], Judge] = {}
 
 
+NOTHING_SUPPORTED = "the passages support none of the reply's sentences"
+
+
+def check_reply(question: str, text: str, hits: list[Hit], judge: Judge, idx: Index, *, mode: str = "remove",
+                p_model: float | None = None) -> tuple[Checked, str, dict[str, float]]:
+    """Verify ``text`` (a reply with parsed [n] markers) against ``hits`` and take the refusal decision: the
+    verified reply, why it is refused ("" when it is not) and the decision's inputs
+    (empty when verification kept nothing). ``answer_stream`` and ``eval.reverify`` both decide this way."""
+    checked = verify_reply(text, hits, judge, mode=mode, question=question)
+    if not checked.kept:
+        return checked, NOTHING_SUPPORTED, {}
+    why, values = refusal_decision(question, checked.support, [h.text for h in hits], kept=checked.kept,
+                                   dropped=len(checked.dropped), p_model=p_model, outlets=idx.hints(question).sources)
+    return checked, why, values
+
+
 def calibrated_model(backend: Backend | None, use: str = "model") -> bool:
     """Whether ``backend`` runs the local model whose probabilities the ``use`` weights were fitted on."""
     from rag.backends.llama_cpp import LlamaCppBackend
@@ -243,14 +259,10 @@ def answer_stream(
         yield refusal(REFUSAL, why=f"the {backend.name} backend found no answer in the passages")
         return
     text, _, bad_markers = parse_citations(reply, hits)
-    checked = verify_reply(text, hits, judge, mode=unsupported, question=question) if judge else None
-    if checked is not None:
-        if not checked.kept:
-            yield refusal(REFUSAL, checked.dropped, "the passages support none of the reply's sentences")
-            return
-        why, answerability = refusal_decision(question, checked.support, [h.text for h in hits], kept=checked.kept,
-                                              dropped=len(checked.dropped), p_model=p_model,
-                                              outlets=idx.hints(question).sources)
+    checked: Checked | None = None
+    answerability: dict[str, float] = {}
+    if judge is not None:
+        checked, why, answerability = check_reply(question, text, hits, judge, idx, mode=unsupported, p_model=p_model)
         if why:
             yield refusal(REFUSAL, checked.dropped, why, answerability)
             return
@@ -262,4 +274,4 @@ def answer_stream(
     yield Answer(text=text, citations=citations, refused=False, question=question, backend=backend.name,
                  passages=hits, dropped_markers=bad_markers, dropped=checked.dropped if checked else [],
                  verified_by=judge.describe() if judge else "", reply=reply,
-                 answerability=answerability if checked is not None else {})
+                 answerability=answerability)

@@ -251,7 +251,7 @@ def build(index_dir: Any = None, *, backend: str | None = None, k: int = 5, seed
     def add_files(files: list[str] | None,
                   progress: Any = gr.Progress(track_tqdm=True)) -> tuple[Any, ...]:  # noqa: B008 - Gradio's way
         if not files:
-            return "Choose .txt, .md, .html, .sgm or .jsonl files first.", stats_markdown(index_dir), gr.update()
+            return f"Choose {', '.join(uploads.ALLOWED)} files first.", stats_markdown(index_dir), gr.update()
         progress(0, desc="Storing uploads")
         stored = uploads.store(list(files), data_dir / "uploads")
         lines = []
