@@ -27,6 +27,14 @@ TEXTS = [
 ]
 
 
+def _run(script: str, cache: Path) -> str:
+    """The last line ``script`` prints, run in a new Python process with ``cache`` as the model cache."""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "RAG_MODEL_CACHE": str(cache)}, cwd=Path(__file__).parents[2])
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip().splitlines()[-1]
+
+
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("RAG_MODEL_CACHE", str(tmp_path / "models"))
@@ -84,10 +92,7 @@ def test_asking_process_imports_neither_sentence_transformers_nor_torch(cache: P
         "print(json.dumps({'dim': len(vector), 'ents': [e.text for e in doc.ents],\n"
         "                  'st': 'sentence_transformers' in sys.modules, 'torch': 'torch' in sys.modules}))\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "RAG_MODEL_CACHE": str(cache)}, cwd=Path(__file__).parents[2])
-    assert done.returncode == 0, done.stderr[-2000:]
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    found = json.loads(_run(script, cache))
     assert any("Bank of Japan" in e for e in found.pop("ents"))  # spaCy works without torch
     assert found == {"dim": 384, "st": False, "torch": False}
 
@@ -101,7 +106,4 @@ def test_torch_loads_normally_after_spacy_was_imported_without_it(cache: Path) -
         "import torch\n"
         "print(torch.ones(2).sum().item())\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "RAG_MODEL_CACHE": str(cache)}, cwd=Path(__file__).parents[2])
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip().splitlines()[-1] == "2.0"
+    assert _run(script, cache) == "2.0"
