@@ -17,7 +17,7 @@ from rag.backends.base import Backend
 from rag.judges import calibration
 from rag.judges.base import Verdict
 from rag.judges.checks import Unit
-from rag.judges.offline import Assessment, OfflineJudge
+from rag.judges.offline import Assessment, OfflineJudge, dot
 
 WINDOW_WORDS = 120
 _MEMO = 512  # verdicts remembered per judge
@@ -92,7 +92,10 @@ class ModelJudge(OfflineJudge):
 
     def _model_features(self, claim: str, found: Assessment) -> dict[str, float]:
         assert found.unit is not None
-        key = (window(found.unit), claim, found.question)
+        sentences = [d.text for d in found.unit.docs]
+        vectors = self._embed([claim, *sentences])
+        near = max(range(len(sentences)), key=lambda i: dot(vectors[claim], vectors[sentences[i]]))
+        key = (window(found.unit, near=near), claim, found.question)
         if key not in self._asked:
             if len(self._asked) >= _MEMO:
                 self._asked.pop(next(iter(self._asked)))
@@ -100,12 +103,27 @@ class ModelJudge(OfflineJudge):
         return {"model_logit": calibration.logit(self._asked[key])}
 
 
-def window(unit: Unit, words: int = WINDOW_WORDS) -> str:
-    """The unit with as many of the sentences before it as fit in ``words`` words (the unit itself is cut to fit)."""
+def window(unit: Unit, words: int = WINDOW_WORDS, near: int = 0) -> str:
+    """The unit with as many of the sentences before it as fit in ``words`` words. A unit longer than that (a whole
+    passage) is cut to the run of its sentences around sentence ``near`` (the one closest to the claim) that fits:
+    its first ``words`` words would often end before the sentence that matters."""
     before = [d.text for d in unit.context[:len(unit.context) - len(unit.docs)]]
     text = unit.text
     if len(text.split()) > words:
-        return " ".join(text.split()[:words]) + " …"
+        sizes = [len(d.text.split()) for d in unit.docs]
+        if sizes[near] > words:
+            return " ".join(unit.docs[near].text.split()[:words]) + " …"
+        lo = hi = near
+        size = sizes[near]
+        grew = True
+        while grew:  # a sentence before, then one after, while they fit
+            grew = False
+            if lo > 0 and size + sizes[lo - 1] <= words:
+                lo, size, grew = lo - 1, size + sizes[lo - 1], True
+            if hi + 1 < len(sizes) and size + sizes[hi + 1] <= words:
+                hi, size, grew = hi + 1, size + sizes[hi + 1], True
+        return ("… " if lo > 0 else "") + " ".join(d.text for d in unit.docs[lo:hi + 1]) + (
+            " …" if hi + 1 < len(sizes) else "")
     while before and len((before[-1] + " " + text).split()) <= words:
         text = before.pop() + " " + text
     return text

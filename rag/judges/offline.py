@@ -119,7 +119,7 @@ class OfflineJudge(Judge):
         cvec = vectors[statement]
         best: tuple[float, Unit, list[tuple[str, str]], float, float, list[str]] | None = None
         for unit in units:
-            cosine = _dot(cvec, vectors[unit.text])
+            cosine = dot(cvec, vectors[unit.text])
             coverage, missing = self._coverage(sdoc, unit)
             failed = checks(cdoc, unit)
             if len(unit.docs) == 1 and cosine >= 0.8 and negators(cdoc) != negators(unit.docs[0]):
@@ -149,7 +149,7 @@ class OfflineJudge(Judge):
             return passages
         texts = [passages[i][s:e] for i, s, e in spans]
         vectors = self._embed([claim, *texts])
-        ranked = sorted(range(len(spans)), key=lambda j: -_dot(vectors[claim], vectors[texts[j]]))
+        ranked = sorted(range(len(spans)), key=lambda j: -dot(vectors[claim], vectors[texts[j]]))
         keep = sorted({j + d for j in ranked[:WINDOW_SENTENCES] for d in (-1, 0, 1)
                        if 0 <= j + d < len(spans) and spans[j + d][0] == spans[j][0]})
         pieces: list[tuple[int, int, int]] = []
@@ -202,7 +202,7 @@ class OfflineJudge(Judge):
             return 0.0
         vectors = self._embed([lemma, *candidates])
         vec = vectors[lemma]
-        best = max(_dot(vec, vectors[c]) for c in candidates)
+        best = max(dot(vec, vectors[c]) for c in candidates)
         return min(1.0, max(0.0, (best - 0.3) / (self.word_similarity - 0.3)))
 
     def _embed(self, texts: list[str]) -> dict[str, list[float]]:
@@ -231,7 +231,7 @@ def _stemmer() -> Any:
     return SnowballStemmer("english")
 
 
-def _dot(a: Sequence[float], b: Sequence[float]) -> float:
+def dot(a: Sequence[float], b: Sequence[float]) -> float:
     return sum(x * y for x, y in zip(a, b, strict=True))
 
 

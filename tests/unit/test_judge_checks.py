@@ -76,3 +76,17 @@ def test_names_fold_diacritics_and_match_their_acronyms() -> None:
     unit = next(u for u in evidence_units(("Latvian defence minister Andris Sprūds met the UDCG in Brussels.",))
                 if len(u.docs) == 1)
     assert NAME not in {k for k, _ in checks(parse("Andris Spruds met the Ukraine Defense Contact Group."), unit)}
+
+
+def test_the_model_reads_the_part_of_a_long_unit_around_the_sentence_that_matters() -> None:
+    from rag.judges.model import window
+
+    filler = [f"Sentence {i} of the story is about the harbour and the ships in it." for i in range(12)]
+    key = "The industry said the mercury was being sold at more than 40 pct below EC prices."
+    passage = " ".join([*filler, key, "The Commission will report in June."])
+    unit = next(u for u in evidence_units((passage,)) if u.text == passage)  # the whole passage, 170 words
+    at = [d.text for d in unit.docs].index(key)
+    text = window(unit, words=60, near=at)
+    assert key in text and len(text.replace("…", "").split()) <= 60
+    assert text.startswith("… ") and text.endswith("The Commission will report in June.")  # and its neighbours
+    assert key not in window(unit, words=60, near=0)  # the start of the passage does not hold it
