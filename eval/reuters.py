@@ -15,8 +15,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from index.archives import Story, parse
 from index.errors import ConfigError
+from index.sgml import Story, parse
 
 __all__ = ["CORPUS", "EVAL_FILES", "Story", "default_out_dir", "parse", "stories", "write_articles"]
 

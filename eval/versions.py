@@ -43,8 +43,8 @@ from pathlib import Path
 
 from eval.reuters import CORPUS
 from index import versions
-from index.archives import Story, parse
 from index.pipeline import prepare_entry
+from index.sgml import Story, parse
 from index.types import Article
 
 DATA = Path(__file__).resolve().parent / "data"

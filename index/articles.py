@@ -5,9 +5,8 @@ from __future__ import annotations
 import hashlib
 
 from index import cleaning, metadata
-from index.archives import Entry
 from index.loading import RawFile, Skip
-from index.types import Article
+from index.types import Article, Entry
 
 
 def prepare(raw: RawFile) -> Article | Skip:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,8 @@ SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html":
 ARCHIVE_SUFFIXES = {".sgm": "sgml", ".sgml": "sgml", ".jsonl": "jsonl"}  # one file, many articles
 KNOWN = ".txt, .md, .html, .sgm (Reuters SGML) or .jsonl (JSON Lines)"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+READ_BLOCK = 1 << 20  # bytes read at a time from an archive
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters other than tab and newline
 
 
 @dataclass(frozen=True)

@@ -133,3 +133,17 @@ class IngestReport:
             f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped "
             f"({self.chunks_added} chunks added, {self.chunks_removed} removed)"
         )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article of an archive: ``key`` is its virtual path, ``text`` its raw text (cleaned like a
+    plain-text file's), the rest what the archive states about it (None: read from the text, as for a file)."""
+
+    key: str
+    text: str
+    title: str | None = None
+    source: str | None = None
+    published: str | None = None  # ISO date, YYYY-MM-DD
+    url: str | None = None
+    published_at: str | None = None  # ISO date and time (``metadata.parse_datetime``), when the archive gives one

@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 
 from index import Index, archives
-from index.archives import Entry, Story, count, is_member, keys, parse, read_archive
+from index import sgml as sgml_reader
+from index.archives import count, is_member, keys, read_archive
 from index.embedding.fake import FakeHashEmbedder
 from index.loading import RawFile, Skip, discover
 from index.pipeline import prepare, prepare_entry
+from index.sgml import Story, parse
+from index.types import Entry
 
 LIMIT = 10 * 1024 * 1024
 
@@ -75,7 +78,7 @@ def test_parse_reads_title_day_dateline_and_paragraphs() -> None:
 def test_eval_reuters_uses_the_same_reader() -> None:
     from eval import reuters
 
-    assert reuters.parse is archives.parse and reuters.Story is Story
+    assert reuters.parse is sgml_reader.parse and reuters.Story is Story
 
 
 def test_archive_entries_skips_and_virtual_paths(tmp_path: Path) -> None:
@@ -118,7 +121,8 @@ def test_stories_straddling_reads_come_out_the_same(tmp_path: Path, monkeypatch:
     path = tmp_path / "wire.sgm"
     path.write_bytes(sgml(GRAIN, BRIEF, TABLE, COPPER) * 2)
     whole = items(path)
-    monkeypatch.setattr(archives, "READ_BLOCK", 7)  # every tag cut somewhere
+    for module in (archives, sgml_reader):  # every tag cut somewhere
+        monkeypatch.setattr(module, "READ_BLOCK", 7)
     assert items(path) == whole
     assert count(path) == 8
 
