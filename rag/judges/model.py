@@ -92,9 +92,11 @@ class ModelJudge(OfflineJudge):
 
     def _model_features(self, claim: str, found: Assessment) -> dict[str, float]:
         assert found.unit is not None
-        sentences = [d.text for d in found.unit.docs]
-        vectors = self._embed([claim, *sentences])
-        near = max(range(len(sentences)), key=lambda i: dot(vectors[claim], vectors[sentences[i]]))
+        near = 0
+        if len(found.unit.text.split()) > WINDOW_WORDS:  # only then does ``window`` cut around a sentence
+            sentences = [d.text for d in found.unit.docs]
+            vectors = self._embed([claim, *sentences])
+            near = max(range(len(sentences)), key=lambda i: dot(vectors[claim], vectors[sentences[i]]))
         key = (window(found.unit, near=near), claim, found.question)
         if key not in self._asked:
             if len(self._asked) >= _MEMO:
